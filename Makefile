@@ -1,0 +1,51 @@
+# Everything a fresh machine needs: `make run` starts the service, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export RAGAS_DO_NOT_TRACK := true
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup test lint typecheck unit run ingest bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# The lock pins torch==2.13.0 (the CPU build); llama-cpp-python builds once, then comes from pip's wheel cache.
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+test: setup lint typecheck
+	$(VENV)/bin/pytest -q
+
+unit: setup
+	$(VENV)/bin/pytest -q tests/unit
+
+ingest: setup
+	$(VENV)/bin/copilot kb ingest knowledge_base/content
+
+run: setup
+	$(VENV)/bin/copilot serve --host 127.0.0.1 --port 8000
+
+bench: setup
+	$(PY) benchmarks/retrieval_bench.py
+
+# Re-resolve the lock after changing dependencies in pyproject.toml.
+lock:
+	$(PY) -m pip install --quiet -e '.[openai,vertex,local,postgres,evals,dev]'
+	$(PY) -m pip freeze --exclude-editable | grep -v '^support-copilot' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

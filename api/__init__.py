@@ -1,0 +1,1 @@
+"""HTTP service (FastAPI): routes, auth, errors, streaming and metrics over the copilot layer."""

