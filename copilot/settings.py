@@ -60,6 +60,41 @@ class Settings(BaseSettings):
     vertex_base_url: str | None = None
     local_model_path: Path | None = None
 
+    # --- LLM gateway policy ---
+    # Read by copilot.llm.policy.GatewayPolicy.from_settings and copilot.llm.registry.
+    llm_call_timeout_s: float = Field(default=20.0, gt=0, le=600, description="Timeout of one provider call.")
+    llm_request_deadline_s: float = Field(
+        default=45.0, gt=0, le=1800, description="Budget of one gateway request, retries and fallbacks included."
+    )
+    llm_max_retries: int = Field(default=1, ge=0, le=3, description="Our retries per provider (SDK retries are off).")
+    llm_retry_backoff_s: float = Field(default=0.2, ge=0, le=30, description="Base of the jittered retry backoff.")
+    llm_breaker_failure_threshold: int = Field(default=5, ge=1, le=1000)
+    llm_breaker_reset_s: float = Field(default=30.0, ge=0, le=3600)
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="USD per 1M (input, output) tokens by model; overrides the defaults."
+    )
+    llm_openai_model: str = Field(default="gpt-4.1-mini", description="OpenAI model when not the primary's llm_model.")
+    llm_vertex_model: str = Field(default="gemini-2.5-flash", description="Vertex model when not llm_model.")
+    llm_local_n_ctx: int = Field(default=4096, ge=256, le=131_072)
+    llm_local_n_threads: int = Field(default=2, ge=1, le=256)
+    llm_fake_responses: list[str] = Field(default_factory=list, description="Scripted replies of the fake provider.")
+    # --- end LLM gateway policy ---
+
+    # Store
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; unset means SQLite under data_dir.")
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=20, ge=0, le=500)
+    database_pool_timeout_s: float = Field(default=30.0, gt=0)
+    database_connect_timeout_s: float = Field(default=10.0, gt=0)
+    database_sqlite_busy_timeout_s: float = Field(default=30.0, ge=0)
+
+    # Pipelines and guardrails
+    approved_answers_path: Path | None = Field(default=None, description="Curated answers file (YAML).")
+    curated_threshold: float = Field(default=0.82, ge=0.0, le=1.0)
+    canaries: list[str] = Field(
+        default_factory=list, description="Strings that must never reach a customer (leak tripwires)."
+    )
+
     def retrieval_config(self) -> RetrievalConfig:
         """The retrieval layer's own view of these settings."""
         return RetrievalConfig(

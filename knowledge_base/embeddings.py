@@ -66,8 +66,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        dim = self._load().get_sentence_embedding_dimension()
-        return int(dim)
+        model = self._load()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
 
     def _resolve(self) -> str:
         if self._model_name in MINILM_NAMES:

@@ -32,13 +32,13 @@ class Turn:
 class QueryTuning:
     """The knobs of :func:`plan_query`, with the measured defaults."""
 
-    last_turn_weight: float = 1.0
+    last_turn_weight: float = 0.2
     conversation_weight: float = 1.0
-    sparse_weight: float = 1.0
-    customer_decay: float = 0.7
-    agent_weight: float = 0.35
-    first_turn_floor: float = 0.6
-    max_conversation_chars: int = 1500
+    sparse_weight: float = 1.5
+    customer_decay: float = 1.0
+    agent_weight: float = 1.0
+    first_turn_floor: float = 1.0
+    max_conversation_chars: int = 2000
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,13 @@ def plan_query(query: str | Sequence[Turn], tuning: QueryTuning | None = None) -
     )
 
     dense: list[tuple[str, float]] = []
-    latest = f"{previous_agent}\n{last}" if previous_agent and len(turns) > 1 else last
-    dense.append((latest, tuning.last_turn_weight))
     if len(turns) > 1:
-        customer_text = " ".join(turns[i].text.strip() for i in customer_idx)
-        agent_text = " ".join(t.text.strip() for t in turns if t.role == "agent")
-        joined = f"{customer_text}\n{agent_text}".strip()[: tuning.max_conversation_chars]
+        latest = f"{previous_agent}\n{last}" if previous_agent else last
+        dense.append((latest, tuning.last_turn_weight))
+        joined = "\n".join(t.text.strip() for t in turns)[: tuning.max_conversation_chars]
         dense.append((joined, tuning.conversation_weight))
+    else:
+        dense.append((last, tuning.last_turn_weight + tuning.conversation_weight))
 
     sparse: list[tuple[str, float]] = []
     n_customer = len(customer_idx)

@@ -1,8 +1,10 @@
 """Hybrid, conversation-aware search with access control inside the query.
 
-One Qdrant query per search: dense prefetches (one per embedded query text) and one sparse BM25
-prefetch, fused by weighted reciprocal rank fusion, all under the caller's access filter. The fused
-passages are then grouped into one result per document with its best passages.
+One Qdrant request per search: the dense sub-queries (one per embedded query text) and one sparse
+BM25 sub-query, batched together and all under the caller's access filter, fused per document by
+weighted reciprocal rank fusion into one result per document with its best passages. (Qdrant's own
+chunk-level fusion in a single prefetch query is available as ``FusionTuning(mode="chunk")``; it
+ranks worse on doc2dial, see docs/benchmarks.md.)
 
 Access control fails closed: a customer-facing search filters to ``audience = public`` and
 ``kind = article`` in Qdrant, and every hit is checked again before it is returned; a hit that
@@ -15,8 +17,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 from qdrant_client import models as qm
 
 from knowledge_base.documents import Audience, DocumentKind
@@ -71,6 +74,9 @@ class SearchHit:
     tags: tuple[str, ...]
     score: float
     passages: tuple[Passage, ...] = field(default_factory=tuple)
+    #: Cosine similarity of the latest customer turn to the document's best passage: an absolute
+    #: relevance signal (the fused ``score`` only ranks).
+    similarity: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +87,7 @@ class SearchHit:
             "audience": self.audience.value,
             "tags": list(self.tags),
             "score": round(self.score, 6),
+            "similarity": round(self.similarity, 4),
             "passages": [
                 {"text": p.text, "heading": p.heading, "chunk_index": p.chunk_index, "score": round(p.score, 6)}
                 for p in self.passages
@@ -90,10 +97,16 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class FusionTuning:
-    """How passages become documents: RRF constant, and how much a document's further passages add."""
+    """How the sub-queries' rankings become one ranking of documents.
 
-    rrf_k: int = 60
-    extra_passage_weight: float = 0.3
+    ``document`` (the default) sends the dense and sparse sub-queries in one batched Qdrant request and
+    fuses their rankings per document (weighted RRF over each document's best rank in each list);
+    ``chunk`` uses Qdrant's own fusion (one query with prefetches, RRF over chunks) and then keeps
+    each document's best chunk. On doc2dial the document-level fusion ranks better (docs/benchmarks.md).
+    """
+
+    mode: Literal["document", "chunk"] = "document"
+    rrf_k: int = 30
     max_passages: int = 3
 
 
@@ -176,41 +189,79 @@ class Retriever:
                 )
             )
             weights.append(plan.sparse_weight)
-        collection = self.index.current_collection()
-        if collection is None:
+        if self.index.current_collection() is None:
             return []
-        response = self.index.client.query_points(
-            self.index.alias,
-            prefetch=prefetch,
-            query=qm.RrfQuery(rrf=qm.Rrf(k=self.fusion.rrf_k, weights=weights)),
-            query_filter=flt,
-            limit=self.candidates,
-            with_payload=True,
-            with_vectors=False,
-        )
-        return self._group(response.points, audience, k)
-
-    def _group(self, points: Sequence[qm.ScoredPoint], audience: CallerAudience, k: int) -> list[SearchHit]:
-        by_doc: dict[str, list[tuple[float, dict[str, Any]]]] = {}
-        order: list[str] = []
-        for point in points:
-            payload = point.payload or {}
-            if not allowed(audience, payload):
-                log.error(
-                    "access filter bypassed: dropped a hit the caller may not see",
-                    extra={"event": "access_violation", "doc_id": payload.get("doc_id"), "audience": audience.value},
+        if self.fusion.mode == "chunk":
+            response = self.index.client.query_points(
+                self.index.alias,
+                prefetch=prefetch,
+                query=qm.RrfQuery(rrf=qm.Rrf(k=self.fusion.rrf_k, weights=weights)),
+                query_filter=flt,
+                limit=self.candidates,
+                with_payload=True,
+                with_vectors=[DENSE],
+            )
+            lists = [(list(response.points), 1.0)]
+        else:
+            requests = [
+                qm.QueryRequest(
+                    query=p.query, using=p.using, filter=flt, limit=self.candidates, with_payload=True,
+                    with_vector=[DENSE],
                 )
-                continue
-            doc_id = str(payload.get("doc_id"))
-            if doc_id not in by_doc:
-                by_doc[doc_id] = []
-                order.append(doc_id)
-            by_doc[doc_id].append((float(point.score), payload))
+                for p in prefetch
+            ]
+            responses = self.index.client.query_batch_points(self.index.alias, requests=requests)
+            lists = [(list(r.points), w) for r, w in zip(responses, weights, strict=True)]
+        return self._fuse(lists, audience, k, vectors[0])
+
+    def _fuse(
+        self,
+        lists: Sequence[tuple[Sequence[qm.ScoredPoint], float]],
+        audience: CallerAudience,
+        k: int,
+        query_vector: Any,
+    ) -> list[SearchHit]:
+        """Weighted RRF per document (each list counts a document once, at its best rank)."""
+        rrf_k = self.fusion.rrf_k
+        doc_score: dict[str, float] = {}
+        chunk_score: dict[str, float] = {}
+        chunk_payload: dict[str, dict[str, Any]] = {}
+        chunk_doc: dict[str, str] = {}
+        similarity: dict[str, float] = {}
+        for points, weight in lists:
+            seen_docs: set[str] = set()
+            for rank, point in enumerate(points):
+                payload = point.payload or {}
+                if not allowed(audience, payload):
+                    log.error(
+                        "access filter bypassed: dropped a hit the caller may not see",
+                        extra={"event": "access_violation", "doc_id": payload.get("doc_id"),
+                               "audience": audience.value},
+                    )
+                    continue
+                doc_id = str(payload.get("doc_id"))
+                contribution = weight / (rrf_k + rank + 1)
+                pid = str(point.id)
+                chunk_score[pid] = chunk_score.get(pid, 0.0) + (point.score if len(lists) == 1 else contribution)
+                chunk_payload[pid] = payload
+                chunk_doc[pid] = doc_id
+                if doc_id not in seen_docs:
+                    seen_docs.add(doc_id)
+                    doc_score[doc_id] = doc_score.get(doc_id, 0.0) + (
+                        point.score if len(lists) == 1 else contribution
+                    )
+                vector = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+                if vector is not None:
+                    cos = float(np.dot(np.asarray(vector, dtype=np.float32), query_vector))
+                    similarity[doc_id] = max(similarity.get(doc_id, -1.0), cos)
+        passages: dict[str, list[str]] = {}
+        for pid in sorted(chunk_score, key=lambda c: -chunk_score[c]):
+            passages.setdefault(chunk_doc[pid], []).append(pid)
+        ranked = sorted(doc_score, key=lambda d: -doc_score[d])[:k]
         hits = []
-        for doc_id in order:
-            scored = sorted(by_doc[doc_id], key=lambda s: -s[0])
-            score = scored[0][0] + self.fusion.extra_passage_weight * sum(s for s, _ in scored[1:3])
-            head = scored[0][1]
+        for doc_id in ranked:
+            best = passages[doc_id][: self.fusion.max_passages]
+            head = chunk_payload[best[0]]
             hits.append(
                 SearchHit(
                     doc_id=doc_id,
@@ -219,12 +270,17 @@ class Retriever:
                     kind=DocumentKind(head.get("kind", DocumentKind.ARTICLE.value)),
                     audience=Audience(head.get("audience", Audience.INTERNAL.value)),
                     tags=tuple(head.get("tags") or ()),
-                    score=score,
+                    score=doc_score[doc_id],
                     passages=tuple(
-                        Passage(str(p.get("text", "")), str(p.get("heading", "")), int(p.get("chunk_index", 0)), s)
-                        for s, p in scored[: self.fusion.max_passages]
+                        Passage(
+                            str(chunk_payload[c].get("text", "")),
+                            str(chunk_payload[c].get("heading", "")),
+                            int(chunk_payload[c].get("chunk_index", 0)),
+                            chunk_score[c],
+                        )
+                        for c in best
                     ),
+                    similarity=similarity.get(doc_id, 0.0),
                 )
             )
-        hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+        return hits

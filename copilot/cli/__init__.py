@@ -12,6 +12,8 @@ from importlib.metadata import entry_points
 import typer
 
 from copilot.cli.kb import kb_app
+from copilot.cli.pipelines import answer, suggest, summarize
+from copilot.cli.prompts import prompts_app
 
 app = typer.Typer(
     name="copilot",
@@ -21,6 +23,10 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(kb_app, name="kb")
+app.add_typer(prompts_app, name="prompts")
+app.command("suggest")(suggest)
+app.command("answer")(answer)
+app.command("summarize")(summarize)
 
 
 def _register_plugins() -> None:

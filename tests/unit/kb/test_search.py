@@ -81,12 +81,25 @@ def test_conversation_carries_the_topic(fixture_retriever: Retriever) -> None:
     assert not last_only or last_only[0].doc_id != "card-delivery" or with_context[0].score >= last_only[0].score
 
 
-def test_query_plan_weights_recent_customer_turns() -> None:
-    plan = plan_query([Turn("customer", "first topic"), Turn("agent", "question?"), Turn("customer", "latest")])
-    weights = dict(plan.sparse)
-    assert weights["latest"] > weights["first topic"] > weights["question?"]
-    assert plan.dense[0][0].endswith("latest")
-    assert len(plan.dense) == 2
+def test_query_plan_uses_the_whole_conversation_and_the_latest_turn() -> None:
+    turns = [Turn("customer", "first topic"), Turn("agent", "question?"), Turn("customer", "latest")]
+    plan = plan_query(turns)
+    latest, whole = plan.dense
+    assert latest[0] == "question?\nlatest"
+    assert whole[0] == "first topic\nquestion?\nlatest"
+    assert whole[1] > latest[1] > 0
+    assert {text for text, _ in plan.sparse} == {"first topic", "question?", "latest"}
+    single = plan_query("just one question")
+    assert [t for t, _ in single.dense] == ["just one question"]
+
+
+def test_chunk_level_fusion_mode_also_works(fixture_retriever: Retriever) -> None:
+    from knowledge_base.search import FusionTuning
+
+    chunky = Retriever(fixture_retriever.index, fixture_retriever.embedder, fusion=FusionTuning(mode="chunk"))
+    hits = chunky.search("cancel a direct debit", audience="customer", k=3)
+    assert hits[0].doc_id == "direct-debits"
+    assert all(h.audience.value == "public" for h in hits)
 
 
 def test_empty_query_is_rejected(fixture_retriever: Retriever) -> None:

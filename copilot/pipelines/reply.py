@@ -1,0 +1,584 @@
+"""Suggested replies (agents) and self-serve answers (customers): one pipeline, two surfaces.
+
+The path of a request: PII masked -> handoff policy on the customer's own words -> curated answer? ->
+retrieval under the caller's access filter -> draft (LLM through the gateway, or extractive) ->
+structured output parsed, repaired once or replaced -> citations checked against what was retrieved,
+sentences checked against the cited passages, output rules and leaks checked -> placeholders restored.
+
+On the customer surface nothing unchecked is ever shown: a draft that fails a check is replaced by a
+handoff. On the agent surface the draft is kept, flagged, and its confidence lowered.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel, Field
+
+from copilot.guardrails.grounding import EmbedFn, check_grounding, filter_citations
+from copilot.guardrails.injection import InjectionVerdict, LeakDetector, contains_canary, detect_injection
+from copilot.guardrails.pii import PiiVault
+from copilot.guardrails.policy import (
+    HANDOFF_MESSAGES,
+    PolicyDecision,
+    classify_request,
+    handoff_message,
+    output_violations,
+)
+from copilot.llm.base import ChatRequest, ChatResult
+from copilot.llm.errors import ProviderError
+from copilot.llm.gateway import LLMGateway
+from copilot.pipelines.common import (
+    DraftStreamExtractor,
+    PlaceholderSafeRestorer,
+    parse_model,
+    render_context,
+    render_conversation,
+    render_sources,
+)
+from copilot.pipelines.curated import CuratedAnswers, CuratedMatch
+from copilot.pipelines.extractive import (
+    AGENT_CLOSING,
+    AGENT_OPENING,
+    CUSTOMER_CLOSING,
+    CUSTOMER_OPENING,
+    compose,
+    select_sentences,
+)
+from copilot.prompts import PromptLibrary, PromptTemplate
+from copilot.schemas import (
+    Answer,
+    Citation,
+    ConversationTurn,
+    Flags,
+    Handoff,
+    PromptRef,
+    ReplyInput,
+    Suggestion,
+    UsageOut,
+)
+from knowledge_base.documents import Audience, DocumentKind
+from knowledge_base.query import Turn as KBTurn
+from knowledge_base.search import CallerAudience, Retriever, SearchHit
+
+Surface = Literal["agent", "customer"]
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+_\d+\]")
+EXTRACTIVE = "extractive"
+
+
+@dataclass(frozen=True)
+class ReplyConfig:
+    """Thresholds of the reply pipeline (calibrated on the golden set; see docs/evals.md)."""
+
+    agent_k: int = 5
+    customer_k: int = 4
+    min_similarity: float = 0.32
+    confident_similarity: float = 0.6
+    canaries: tuple[str, ...] = ()
+    deadline_s: float | None = None
+
+
+class _CitationJSON(BaseModel):
+    doc_id: str
+    quote: str = ""
+
+
+class _HandoffJSON(BaseModel):
+    needed: bool = False
+    reason: str | None = None
+
+
+class _SuggestJSON(BaseModel):
+    draft: str = Field(min_length=1)
+    citations: list[_CitationJSON] = Field(default_factory=list)
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    handoff: _HandoffJSON = Field(default_factory=_HandoffJSON)
+    intent: str | None = None
+
+
+class _AnswerJSON(BaseModel):
+    answer: str = Field(min_length=1)
+    citations: list[_CitationJSON] = Field(default_factory=list)
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    handoff: _HandoffJSON = Field(default_factory=_HandoffJSON)
+
+
+@dataclass
+class _Prepared:
+    surface: Surface
+    vault: PiiVault
+    turns: list[ConversationTurn]
+    last: str
+    policy: PolicyDecision
+    injection: InjectionVerdict
+    curated: CuratedMatch | None
+    hits: list[SearchHit]
+    started: float
+
+
+@dataclass
+class _Draft:
+    text: str
+    cited: list[tuple[str, str]]
+    model_confidence: float | None
+    model_handoff: tuple[bool, str | None]
+    intent: str | None
+    provider: str
+    model: str
+    usage: UsageOut = field(default_factory=UsageOut)
+    llm_calls: int = 0
+    repaired: bool = False
+    fallback_reason: str | None = None
+    from_llm: bool = False
+
+
+@dataclass
+class ReplyOutcome:
+    """What the pipeline decided, before it is shaped as a Suggestion or an Answer."""
+
+    text: str
+    citations: list[Citation]
+    confidence: float
+    handoff: Handoff
+    intent: str | None
+    provider: str
+    model: str
+    prompt: PromptRef
+    usage: UsageOut
+    latency_ms: float
+    flags: Flags
+    curated_answer_id: str | None = None
+    llm_calls: int = 0
+    retrieved: list[str] = field(default_factory=list)
+
+    def as_suggestion(self) -> Suggestion:
+        return Suggestion(
+            draft=self.text,
+            citations=self.citations,
+            confidence=self.confidence,
+            handoff=self.handoff,
+            intent=self.intent,
+            provider=self.provider,
+            model=self.model,
+            prompt=self.prompt,
+            usage=self.usage,
+            latency_ms=self.latency_ms,
+            curated_answer_id=self.curated_answer_id,
+            flags=self.flags,
+        )
+
+    def as_answer(self) -> Answer:
+        return Answer(
+            answer=self.text,
+            citations=self.citations,
+            confidence=self.confidence,
+            handoff=self.handoff,
+            provider=self.provider,
+            model=self.model,
+            prompt=self.prompt,
+            usage=self.usage,
+            latency_ms=self.latency_ms,
+            curated_answer_id=self.curated_answer_id,
+        )
+
+
+def _chunks(text: str) -> Iterator[str]:
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        yield word if i == len(words) - 1 else f"{word} "
+
+
+class ReplyPipeline:
+    """Drafts replies for one of the two surfaces. Thread-safe; build once, call many times."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        gateway: LLMGateway,
+        prompts: PromptLibrary,
+        *,
+        embed: EmbedFn | None = None,
+        curated: CuratedAnswers | None = None,
+        config: ReplyConfig | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.gateway = gateway
+        self.prompts = prompts
+        self.embed = embed
+        self.curated = curated
+        self.config = config or ReplyConfig()
+        self._templates = {"agent": prompts.get("suggest_reply"), "customer": prompts.get("answer")}
+        secrets = [t.system for t in self._templates.values()]
+        self._leaks = LeakDetector(secrets, min_words=10)
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def run(self, request: ReplyInput, surface: Surface) -> ReplyOutcome:
+        prepared = self._prepare(request, surface)
+        early = self._early_outcome(prepared)
+        if early is not None:
+            return early
+        draft = self._draft(prepared)
+        return self._finish(prepared, draft)
+
+    def stream(self, request: ReplyInput, surface: Surface) -> Iterator[str | ReplyOutcome]:
+        """Text as it is produced, then the final outcome.
+
+        Agents watch the model's draft arrive live; customers only ever see checked text, so their
+        answer is streamed after the checks have passed.
+        """
+        prepared = self._prepare(request, surface)
+        early = self._early_outcome(prepared)
+        if early is not None:
+            yield from _chunks(early.text)
+            yield early
+            return
+        if surface == "customer" or not self.gateway.available:
+            outcome = self._finish(prepared, self._draft(prepared))
+            yield from _chunks(outcome.text)
+            yield outcome
+            return
+        draft = yield from self._draft_streaming(prepared)
+        yield self._finish(prepared, draft)
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def _prepare(self, request: ReplyInput, surface: Surface) -> _Prepared:
+        started = time.perf_counter()
+        vault = PiiVault()
+        turns = [ConversationTurn(role=t.role, text=vault.mask(t.text)) for t in request.conversation]
+        last = next(t.text for t in reversed(turns) if t.role == "customer")
+        policy = classify_request(last)
+        verdict = detect_injection(last)
+        curated = None
+        if self.curated is not None and policy.reason in (None, "sensitive_topic"):
+            curated = self.curated.match(last)
+        audience = CallerAudience.CUSTOMER if surface == "customer" else CallerAudience.AGENT
+        k = self.config.customer_k if surface == "customer" else self.config.agent_k
+        # Placeholders carry no topic ("my email is [EMAIL_1]"): retrieval sees the words around them.
+        query = [KBTurn(t.role, _PLACEHOLDER.sub(" ", t.text)) for t in turns if _PLACEHOLDER.sub("", t.text).strip()]
+        hits = self.retriever.search(query, audience=audience, k=k)
+        if surface == "customer":
+            # Fail closed, again: nothing but public articles reaches the customer pipeline.
+            hits = [h for h in hits if h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE]
+        return _Prepared(surface, vault, turns, last, policy, verdict, curated, hits, started)
+
+    def _early_outcome(self, p: _Prepared) -> ReplyOutcome | None:
+        """Outcomes decided without drafting: curated answers and customer handoffs."""
+        template = self._templates[p.surface]
+        if p.curated is not None:
+            answer = p.curated.answer
+            hits = {h.doc_id: h for h in p.hits}
+            citations = [Citation(doc_id=d, title=hits[d].title if d in hits else d,
+                                  url=hits[d].url if d in hits else None) for d in answer.doc_ids]
+            needed = p.policy.handoff
+            return self._outcome(
+                p, answer.answer, citations, confidence=round(p.curated.similarity, 3),
+                handoff=Handoff(needed=needed, reason=p.policy.reason if needed else None,  # type: ignore[arg-type]
+                                message=handoff_message(p.policy.reason, p.policy.rule) if needed else None),
+                provider="curated", model=answer.id, prompt=PromptRef(id="curated", version=answer.id),
+                usage=UsageOut(), flags=Flags(injection_suspected=p.injection.flagged),
+                curated_answer_id=answer.id,
+            )
+        if p.surface != "customer":
+            return None
+        reason: str | None = None
+        if p.policy.handoff:
+            reason = p.policy.reason
+        elif not p.hits or p.hits[0].similarity < self.config.min_similarity:
+            reason = "missing_knowledge"
+        elif p.injection.flagged and p.hits[0].similarity < self.config.confident_similarity:
+            reason = "policy_restriction"
+        if reason is None:
+            return None
+        citations = []
+        if reason == "sensitive_topic" and p.hits and p.hits[0].similarity >= self.config.confident_similarity:
+            top = p.hits[0]
+            citations = [Citation(doc_id=top.doc_id, title=top.title, url=top.url)]
+        message = handoff_message(reason, p.policy.rule if p.policy.handoff else None) or HANDOFF_MESSAGES[reason]
+        return self._outcome(
+            p, message, citations, confidence=0.0,
+            handoff=Handoff(needed=True, reason=reason, message=message),  # type: ignore[arg-type]
+            provider="policy", model="rules", prompt=PromptRef(id=template.id, version=template.version),
+            usage=UsageOut(), flags=Flags(injection_suspected=p.injection.flagged),
+        )
+
+    def _messages(self, p: _Prepared, template: PromptTemplate) -> list[BaseMessage]:
+        values = {"conversation": render_conversation(p.turns), "sources": render_sources(p.hits)}
+        if "customer_context" in template.variables:
+            values["customer_context"] = render_context(None)
+        system, user = template.render(**values)
+        return [SystemMessage(content=system), HumanMessage(content=user)]
+
+    def _request(self, p: _Prepared) -> tuple[ChatRequest, PromptTemplate]:
+        template = self._templates[p.surface]
+        request = ChatRequest(
+            messages=self._messages(p, template),
+            json_schema=template.output_schema,
+            schema_name=template.id,
+            max_tokens=500,
+        )
+        return request, template
+
+    def _deadline(self) -> float | None:
+        return self.gateway.deadline_in(self.config.deadline_s) if self.config.deadline_s else None
+
+    def _draft(self, p: _Prepared) -> _Draft:
+        if not self.gateway.available:
+            return self._extractive(p)
+        request, _ = self._request(p)
+        try:
+            result = self.gateway.complete(request, deadline=self._deadline())
+        except ProviderError as exc:
+            if _only_bad_responses(exc):
+                calls = len(getattr(exc, "errors", ()))
+                return self._repair(p, request, None, "was not a JSON object", usage=UsageOut(), calls=calls)
+            return self._extractive(p, fallback_reason=f"llm_unavailable: {type(exc).__name__}")
+        return self._from_llm(p, request, result)
+
+    def _draft_streaming(self, p: _Prepared) -> Generator[str, None, _Draft]:
+        request, _ = self._request(p)
+        extractor = DraftStreamExtractor("draft")
+        restorer = PlaceholderSafeRestorer(p.vault.restore)
+        result: ChatResult | None = None
+        try:
+            for item in self.gateway.stream(request, deadline=self._deadline()):
+                if isinstance(item, str):
+                    text = restorer.feed(extractor.feed(item))
+                    if text:
+                        yield text
+                else:
+                    result = item
+            tail = restorer.flush()
+            if tail:
+                yield tail
+        except ProviderError as exc:
+            if _only_bad_responses(exc):
+                calls = len(getattr(exc, "errors", ()))
+                return self._repair(p, request, None, "was not a JSON object", usage=UsageOut(), calls=calls)
+            return self._extractive(p, fallback_reason=f"llm_unavailable: {type(exc).__name__}")
+        assert result is not None
+        return self._from_llm(p, request, result)
+
+    def _parse(self, p: _Prepared, text: str) -> tuple[_SuggestJSON | _AnswerJSON | None, str | None]:
+        model_cls: type[_SuggestJSON] | type[_AnswerJSON] = _SuggestJSON if p.surface == "agent" else _AnswerJSON
+        return parse_model(text, model_cls)
+
+    def _from_llm(self, p: _Prepared, request: ChatRequest, result: ChatResult) -> _Draft:
+        usage = UsageOut(
+            prompt_tokens=result.usage.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens,
+            cost=result.cost,
+        )
+        parsed, problem = self._parse(p, result.text)
+        if parsed is None:
+            return self._repair(p, request, result.text, problem or "was invalid", usage=usage, calls=result.attempts)
+        return self._draft_from(parsed, result.provider, result.model, usage, result.attempts, repaired=False)
+
+    def _repair(
+        self, p: _Prepared, request: ChatRequest, bad_text: str | None, problem: str, *, usage: UsageOut, calls: int
+    ) -> _Draft:
+        """One more call that shows the model what was wrong; if that fails too, draft extractively."""
+        messages = list(request.messages)
+        if bad_text is not None:
+            messages.append(AIMessage(content=bad_text[:4000]))
+        instruction = f"Your reply {problem}. Reply again with only the JSON object that matches the schema."
+        messages.append(HumanMessage(content=instruction))
+        repair = ChatRequest(
+            messages=messages,
+            json_schema=request.json_schema,
+            schema_name=request.schema_name,
+            max_tokens=request.max_tokens,
+        )
+        try:
+            second = self.gateway.complete(repair, deadline=self._deadline())
+        except ProviderError as exc:
+            calls += len(getattr(exc, "errors", ())) or 1
+            second = None
+        parsed = None
+        if second is not None:
+            calls += second.attempts
+            usage = UsageOut(
+                prompt_tokens=usage.prompt_tokens + second.usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens + second.usage.completion_tokens,
+                cost=usage.cost + second.cost,
+            )
+            parsed, second_problem = self._parse(p, second.text)
+            problem = second_problem or problem
+        if parsed is None or second is None:
+            draft = self._extractive(p, fallback_reason=f"malformed_output: {problem}")
+            draft.usage, draft.llm_calls = usage, calls
+            return draft
+        return self._draft_from(parsed, second.provider, second.model, usage, calls, repaired=True)
+
+    @staticmethod
+    def _draft_from(
+        parsed: _SuggestJSON | _AnswerJSON, provider: str, model: str, usage: UsageOut, calls: int, *, repaired: bool
+    ) -> _Draft:
+        text = parsed.draft if isinstance(parsed, _SuggestJSON) else parsed.answer
+        return _Draft(
+            text=text.strip(),
+            cited=[(c.doc_id, c.quote) for c in parsed.citations],
+            model_confidence=parsed.confidence,
+            model_handoff=(parsed.handoff.needed, parsed.handoff.reason),
+            intent=getattr(parsed, "intent", None),
+            provider=provider,
+            model=model,
+            usage=usage,
+            llm_calls=calls,
+            repaired=repaired,
+            from_llm=True,
+        )
+
+    def _extractive(self, p: _Prepared, fallback_reason: str | None = None) -> _Draft:
+        # Customer-facing text is drafted from public articles only; internal hits are cited for the agent.
+        public = [h for h in p.hits if h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE]
+        query = p.last if len(p.last.split()) >= 4 else " ".join(t.text for t in p.turns if t.role == "customer")
+        extracts = select_sentences(query, public, embed=self.embed)
+        agent = p.surface == "agent"
+        if extracts:
+            text = compose(
+                extracts,
+                opening=AGENT_OPENING if agent else CUSTOMER_OPENING,
+                closing=AGENT_CLOSING if agent else CUSTOMER_CLOSING,
+            )
+        elif agent:
+            text = "I'm sorry, I couldn't find our guidance on this. Let me check with a colleague and come back to you."  # noqa: E501
+        else:
+            text = HANDOFF_MESSAGES["missing_knowledge"]
+        cited = [(e.doc_id, e.sentence) for e in extracts]
+        if agent:
+            for hit in p.hits:
+                if hit.audience is Audience.INTERNAL and hit.passages and len(cited) < 5:
+                    # A past resolution is most useful for what was done, not for the chat it quotes.
+                    best = next((x for x in hit.passages if x.heading.lower() == "resolution"), hit.passages[0])
+                    cited.append((hit.doc_id, " ".join(best.text.split()[:40])))
+        return _Draft(
+            text=text,
+            cited=cited,
+            model_confidence=None,
+            model_handoff=(not extracts, "missing_knowledge" if not extracts else None),
+            intent=None,
+            provider=EXTRACTIVE,
+            model=EXTRACTIVE,
+            fallback_reason=fallback_reason,
+        )
+
+    def _finish(self, p: _Prepared, draft: _Draft) -> ReplyOutcome:
+        template = self._templates[p.surface]
+        retrieved = {h.doc_id: h for h in p.hits}
+        kept, dropped = filter_citations([d for d, _ in draft.cited], retrieved)
+        quotes: dict[str, str] = {}
+        for doc_id, quote in draft.cited:
+            quotes.setdefault(doc_id, quote)
+        citations = [
+            Citation(doc_id=d, title=retrieved[d].title, url=retrieved[d].url, quote=p.vault.restore(quotes.get(d, "")))
+            for d in kept
+        ]
+        top_similarity = p.hits[0].similarity if p.hits else 0.0
+        span = max(self.config.confident_similarity - self.config.min_similarity, 1e-6)
+        retrieval_confidence = min(1.0, max(0.0, (top_similarity - self.config.min_similarity) / span))
+        flags = Flags(
+            dropped_citations=dropped,
+            injection_suspected=p.injection.flagged,
+            pii_masked=sorted({kind.value for _, kind in p.vault.entities}),
+            repaired_output=draft.repaired,
+            fallback_reason=draft.fallback_reason,
+        )
+        handoff_needed, handoff_reason = p.policy.handoff, p.policy.reason
+        if not handoff_needed and draft.model_handoff[0]:
+            handoff_needed, handoff_reason = True, draft.model_handoff[1] or "missing_knowledge"
+        confidence = retrieval_confidence
+        text = draft.text
+        violations: list[str] = []
+        if draft.from_llm:
+            cited_passages = [
+                " ".join(p_.text for p_ in retrieved[d].passages) for d in kept
+            ] or [" ".join(p_.text for h in p.hits for p_ in h.passages)]
+            grounding = check_grounding(text, cited_passages, embed=self.embed)
+            flags.ungrounded_sentences = grounding.unsupported
+            violations = output_violations(text)
+            leaked = contains_canary(text, self.config.canaries) or bool(self._leaks.fragments(text))
+            if leaked:
+                violations.append("leaks_internal_text")
+            model_conf = draft.model_confidence if draft.model_confidence is not None else retrieval_confidence
+            confidence = (0.5 * model_conf + 0.5 * retrieval_confidence) * grounding.support_ratio
+            confidence -= 0.15 * len(dropped) + 0.3 * len(violations)
+            if not kept:
+                confidence *= 0.5
+            if p.surface == "customer" and (violations or not grounding.grounded or not kept):
+                reason = "policy_restriction" if violations else "missing_knowledge"
+                text = HANDOFF_MESSAGES[reason]
+                handoff_needed, handoff_reason = True, reason
+                citations = []
+                confidence = 0.0
+            elif "leaks_internal_text" in violations:
+                text = "I'm sorry, I can't share that. Is there something else I can help with?"
+        elif not kept:
+            confidence = 0.0
+        confidence = round(min(1.0, max(0.0, confidence)), 3)
+        if p.surface == "agent" and not handoff_needed and confidence < 0.2:
+            handoff_needed, handoff_reason = True, "missing_knowledge"
+        message = handoff_message(handoff_reason, p.policy.rule) if handoff_needed else None
+        return self._outcome(
+            p,
+            p.vault.restore(text),
+            citations,
+            confidence=confidence,
+            handoff=Handoff(needed=handoff_needed, reason=handoff_reason if handoff_needed else None,  # type: ignore[arg-type]
+                            message=message),
+            provider=draft.provider,
+            model=draft.model,
+            prompt=PromptRef(id=template.id, version=template.version),
+            usage=draft.usage,
+            flags=flags,
+            intent=draft.intent,
+            llm_calls=draft.llm_calls,
+        )
+
+    def _outcome(
+        self,
+        p: _Prepared,
+        text: str,
+        citations: list[Citation],
+        *,
+        confidence: float,
+        handoff: Handoff,
+        provider: str,
+        model: str,
+        prompt: PromptRef,
+        usage: UsageOut,
+        flags: Flags,
+        curated_answer_id: str | None = None,
+        intent: str | None = None,
+        llm_calls: int = 0,
+    ) -> ReplyOutcome:
+        return ReplyOutcome(
+            text=text,
+            citations=citations,
+            confidence=confidence,
+            handoff=handoff,
+            intent=intent,
+            provider=provider,
+            model=model,
+            prompt=prompt,
+            usage=usage,
+            latency_ms=round((time.perf_counter() - p.started) * 1000, 2),
+            flags=flags,
+            curated_answer_id=curated_answer_id,
+            llm_calls=llm_calls,
+            retrieved=[h.doc_id for h in p.hits],
+        )
+
+
+def _only_bad_responses(exc: ProviderError) -> bool:
+    """True when every provider answered, but not with JSON (worth one repair, not a fallback)."""
+    from copilot.llm.errors import ProviderBadResponse
+
+    errors: list[tuple[str, ProviderError]] = list(getattr(exc, "errors", None) or [])
+    return bool(errors) and all(isinstance(e, ProviderBadResponse) for _, e in errors)

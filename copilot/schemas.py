@@ -1,0 +1,155 @@
+"""The pipelines' inputs and outputs: what Python callers, the CLI and the API exchange.
+
+Conversations are lists of customer/agent turns, oldest first. Limits here are the service's
+contract: anything outside them is refused with a clear message, never truncated silently.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from knowledge_base.query import Turn as KBTurn
+
+MAX_TURN_CHARS = 8_000
+MAX_TURNS = 200
+MAX_CONTEXT_FIELDS = 20
+
+HandoffReason = Literal[
+    "customer_request",
+    "missing_knowledge",
+    "unsupported_request",
+    "policy_restriction",
+    "sensitive_topic",
+    "pending_clarification",
+    "low_confidence",
+    "ungrounded_draft",
+    "service_degraded",
+]
+
+
+class ConversationTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: Literal["customer", "agent"]
+    text: str = Field(min_length=1, max_length=MAX_TURN_CHARS)
+
+
+class ConversationInput(BaseModel):
+    """A conversation and optional facts about the customer (never used for retrieval)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation: list[ConversationTurn] = Field(min_length=1, max_length=MAX_TURNS)
+    customer_context: dict[str, str] | None = Field(default=None, max_length=MAX_CONTEXT_FIELDS)
+
+    @model_validator(mode="after")
+    def _has_customer_turn(self) -> ConversationInput:
+        if not any(t.role == "customer" for t in self.conversation):
+            raise ValueError("the conversation needs at least one customer turn")
+        return self
+
+    def kb_turns(self) -> list[KBTurn]:
+        return [KBTurn(t.role, t.text) for t in self.conversation]
+
+
+class ReplyInput(ConversationInput):
+    """Suggest-reply and answer input: the last turn must be the customer's."""
+
+    @model_validator(mode="after")
+    def _ends_with_customer(self) -> ReplyInput:
+        if self.conversation[-1].role != "customer":
+            raise ValueError("the last turn must be the customer's: there is nothing to reply to")
+        return self
+
+
+class AnswerInput(BaseModel):
+    """A customer's question in the app, with the earlier turns of the same chat."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    question: str = Field(min_length=1, max_length=MAX_TURN_CHARS)
+    history: list[ConversationTurn] = Field(default_factory=list, max_length=MAX_TURNS)
+
+    def as_conversation(self) -> ReplyInput:
+        return ReplyInput(conversation=[*self.history, ConversationTurn(role="customer", text=self.question)])
+
+
+class Citation(BaseModel):
+    doc_id: str
+    title: str
+    url: str | None = None
+    quote: str = ""
+
+
+class Handoff(BaseModel):
+    needed: bool = False
+    reason: HandoffReason | None = None
+    message: str | None = None
+
+
+class PromptRef(BaseModel):
+    id: str
+    version: str
+
+
+class UsageOut(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+
+
+class Flags(BaseModel):
+    """What the guardrails noticed; for agents and operators, never shown to customers as such."""
+
+    dropped_citations: list[str] = Field(default_factory=list)
+    ungrounded_sentences: list[str] = Field(default_factory=list)
+    injection_suspected: bool = False
+    pii_masked: list[str] = Field(default_factory=list)
+    repaired_output: bool = False
+    fallback_reason: str | None = None
+
+
+class PipelineResult(BaseModel):
+    """Fields every pipeline response carries."""
+
+    id: str = ""
+    provider: str
+    model: str
+    prompt: PromptRef
+    usage: UsageOut = Field(default_factory=UsageOut)
+    latency_ms: float = 0.0
+
+
+class Suggestion(PipelineResult):
+    draft: str
+    citations: list[Citation] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+    handoff: Handoff = Field(default_factory=Handoff)
+    intent: str | None = None
+    curated_answer_id: str | None = None
+    flags: Flags = Field(default_factory=Flags)
+
+
+class Answer(PipelineResult):
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+    handoff: Handoff = Field(default_factory=Handoff)
+    curated_answer_id: str | None = None
+
+
+class Summary(PipelineResult):
+    summary: str
+    issue: str
+    actions_taken: list[str] = Field(default_factory=list)
+    status: Literal["resolved", "pending", "escalated"]
+    next_steps: list[str] = Field(default_factory=list)
+    customer_sentiment: Literal["positive", "neutral", "negative"]
+
+    @field_validator("summary")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        words = value.split()
+        return value if len(words) <= 120 else " ".join(words[:120])

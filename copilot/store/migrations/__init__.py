@@ -1,0 +1,1 @@
+"""Alembic migrations of the interaction and feedback store (see ``copilot.store.migrate``)."""
