@@ -68,6 +68,27 @@ class CountingEmbedder(HashingEmbedder):
         return super().embed(texts)
 
 
+SAMPLE_CONTENT = REPO / "knowledge_base" / "content"
+
+
+@pytest.fixture(scope="session")
+def minilm_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings whose data dir holds the sample knowledge base indexed with the real MiniLM model.
+
+    Built once per test session (about a minute on two cores) and shared by every test that needs
+    real embeddings; tests must not write to it.
+    """
+    from copilot.settings import Settings
+    from knowledge_base.service import KnowledgeBase
+
+    data_dir = tmp_path_factory.mktemp("minilm-kb")
+    settings = Settings(data_dir=data_dir, llm_provider="extractive", embedding_model="all-MiniLM-L6-v2")
+    with KnowledgeBase(settings.retrieval_config()) as kb:
+        report = kb.ingest([SAMPLE_CONTENT])
+        assert report.ok, report.errors[:3]
+    return settings
+
+
 @pytest.fixture
 def embedder() -> CountingEmbedder:
     return CountingEmbedder()

@@ -78,14 +78,25 @@ _CONFUSABLES = str.maketrans(
     "аеорсухіјѕԁɡһӏԛԝкмнтвзяαεικνορτυχϲ",
     "aeopcyxijsdghlqwkmhtb3raeikvoptuxc",
 )
+_INVISIBLE_RE = re.compile("[" + re.escape("".join(map(chr, _INVISIBLE))) + "]")
+_CONFUSABLE_RE = re.compile("[" + re.escape("".join(map(chr, _CONFUSABLES))) + "]")
 _LEET = str.maketrans("013457@$!|", "oieastasii")
+_LEET_IN_WORD_RE = re.compile(r"[a-z][013457@$!|]+[a-z]|\b[013457@$][a-z]{2}")
 _NON_WORD_RE = re.compile(r"[\W_]+")
-_SPACED_LETTERS_RE = re.compile(r"(?<!\w)(?:\w ){3,}\w(?!\w)")
+_SPACED_LETTERS_RE = re.compile(r"\w(?<!\w\w) (?:\w ){2,}\w(?!\w)")
 
 
 def _fold(text: str) -> str:
     """NFKC, invisible characters dropped, case folded, look-alike letters mapped to Latin."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold().translate(_CONFUSABLES)
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKC", text)
+    if _INVISIBLE_RE.search(folded):  # str.translate is slow: only when there is something to do
+        folded = folded.translate(_INVISIBLE)
+    folded = folded.casefold()
+    if _CONFUSABLE_RE.search(folded):
+        folded = folded.translate(_CONFUSABLES)
+    return folded
 
 
 def _words(folded: str) -> str:
@@ -359,8 +370,11 @@ _SQUASHED_RE = _c(
     r"|systemprompt|developermode|doanythingnow|jailbreak|reveal(?:your|the)|print(?:your|the)instructions"
 )
 
-_ENCODED_RE = re.compile(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{24,}={0,2}(?![A-Za-z0-9+/=_\-])")
-_HEX_RE = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ ]?){16,}(?![0-9A-Fa-f])")
+# Both begin with the class they consume, then look behind: much faster than a leading look-behind.
+_ENCODED_RE = re.compile(
+    r"[A-Za-z0-9+/_\-](?<![A-Za-z0-9+/=_\-][A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{23,}={0,2}(?![A-Za-z0-9+/=_\-])"
+)
+_HEX_RE = re.compile(r"[0-9A-Fa-f](?<![0-9A-Fa-f][0-9A-Fa-f])[0-9A-Fa-f](?:[ ]?[0-9A-Fa-f]{2}){15,}(?![0-9A-Fa-f])")
 _DECODE_ASK_RE = _c(
     r" (?:decode|decoded|decoding|base ?64|b64|rot ?13|hex|hexadecimal|encoded|decipher|decrypt|deobfuscate"
     r"|unscramble) "
@@ -504,7 +518,9 @@ def _readable(raw: bytes) -> str | None:
 def _analyse(text: str, found: dict[str, float], *, decode: bool) -> None:
     folded = _fold(text)
     words = _words(folded)
-    variants = {words, _words(folded.translate(_LEET))}
+    variants = {words}
+    if _LEET_IN_WORD_RE.search(folded):
+        variants.add(_words(folded.translate(_LEET)))
     rejoined, runs = _rejoin_spaced(words)
     if runs:
         variants.add(rejoined)

@@ -33,8 +33,10 @@ Why plain regular expressions and not presidio-analyzer: importing ``presidio_an
 spaCy, torch and transformers (about five seconds of start-up here) for any process that logs,
 and its pattern matcher builds explanation objects for every hit; the validators that matter (Luhn,
 mod-97, NI prefixes, postcode areas, sort-code/account context) are written here anyway. Every
-pattern is anchored by a look-behind so that it starts at most once per token, which keeps
-scanning linear: a 100,000-character input takes milliseconds, not minutes.
+pattern is anchored by a look-behind so that it starts at most once per token and has bounded
+repetition only, which keeps scanning linear: a 2,000-character conversation masks in about
+0.25-0.5 ms, and even a hostile 100,000-character input (all digits, all "4111 ", all "a.")
+in well under a second.
 
 :class:`PiiVault` masks and restores; :func:`mask_text` and :func:`find_pii` are one-shot helpers.
 """
@@ -262,15 +264,25 @@ _POSTCODE_RE = re.compile(
     r"\d(?:(?<=(?<![A-Za-z0-9])[A-Za-z]\d)|(?<=(?<![A-Za-z0-9])[A-Za-z]{2}\d))"
     r"([A-Za-z\d]?) ?(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})(?![A-Za-z0-9])"
 )
-_UNICODE_DIGIT_RE = re.compile(r"(?![0-9])\d")
-_SEPARATOR_LOOKALIKES = str.maketrans(
-    dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " ")
-    | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-")
-)
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_SEPARATOR_LOOKALIKES = dict.fromkeys(
+    "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "
+) | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-")
 
 
-def _ascii_digit(m: re.Match[str]) -> str:
-    return str(unicodedata.digit(m.group()))
+def _asciify(text: str) -> str:
+    """``text`` with non-ASCII digits, spaces and dashes replaced one for one by ASCII ones."""
+    chars: list[str] | None = None
+    for m in _NON_ASCII_RE.finditer(text):
+        ch = m.group()
+        replacement = _SEPARATOR_LOOKALIKES.get(ch)
+        if replacement is None and ch.isdecimal():
+            replacement = str(unicodedata.digit(ch))
+        if replacement is not None:
+            if chars is None:
+                chars = list(text)
+            chars[m.start()] = replacement
+    return text if chars is None else "".join(chars)
 
 
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -287,7 +299,7 @@ _LOOSE_PLACEHOLDER_RE = re.compile(rf"\[\s*({_TYPE_ALTERNATION})_([1-9]\d{{0,5}}
 class _Scan:
     """One pass over one text: detectors claim spans in priority order.
 
-    The detectors read an ASCII-normalised copy of the same length (so spans carry over): any
+    The detectors read a normalised copy of the same length (so spans carry over): any
     Unicode decimal digit (full-width ``４``, Arabic-Indic ``٤``) becomes its ASCII digit, the
     various no-break and thin spaces a space, and Unicode dashes ``-``; a card pasted from a web
     page or typed on another keyboard is caught like any other, and keeps the same placeholder.
@@ -295,7 +307,7 @@ class _Scan:
 
     def __init__(self, text: str) -> None:
         if not text.isascii():
-            text = _UNICODE_DIGIT_RE.sub(_ascii_digit, text.translate(_SEPARATOR_LOOKALIKES))
+            text = _asciify(text)
         self.text = text
         self._taken = bytearray(len(text))
         self.hits: list[_Hit] = []
