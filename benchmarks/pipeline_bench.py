@@ -61,8 +61,9 @@ def main() -> int:
     fake = instant_model()
     copilot = Copilot.from_settings(settings, kb=kb, gateway=LLMGateway([fake], GatewayPolicy(max_retries=0)))
 
-    cases = [json.loads(line) for line in (REPO / "evals" / "datasets" / "golden.jsonl").read_text().splitlines()]
-    summaries = [json.loads(line) for line in (REPO / "evals" / "datasets" / "summaries.jsonl").read_text().splitlines()]
+    datasets = REPO / "evals" / "datasets"
+    cases = [json.loads(line) for line in (datasets / "golden.jsonl").read_text().splitlines()]
+    summaries = [json.loads(line) for line in (datasets / "summaries.jsonl").read_text().splitlines()]
     retrieval_ms: list[float] = []
     original_search = kb.retriever.search.__func__  # type: ignore[attr-defined]
 

@@ -70,7 +70,7 @@ class AnswerInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     question: str = Field(min_length=1, max_length=MAX_TURN_CHARS)
-    history: list[ConversationTurn] = Field(default_factory=list, max_length=MAX_TURNS)
+    history: list[ConversationTurn] = Field(default_factory=list, max_length=MAX_TURNS - 1)
 
     def as_conversation(self) -> ReplyInput:
         return ReplyInput(conversation=[*self.history, ConversationTurn(role="customer", text=self.question)])

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     chunk_tokens: int = Field(default=200, ge=32, le=512)
     chunk_overlap: int = Field(default=32, ge=0, le=128)
-    search_candidates: int = Field(default=60, ge=5, le=1000)
+    search_candidates: int = Field(default=40, ge=5, le=1000)
 
     # LLM providers
     llm_provider: ProviderName = "auto"

@@ -18,7 +18,7 @@ class RetrievalConfig(BaseModel):
     embedding_batch_size: int = Field(default=32, ge=1)
     chunk_tokens: int = Field(default=200, ge=32)
     chunk_overlap: int = Field(default=32, ge=0)
-    search_candidates: int = Field(default=60, ge=5)
+    search_candidates: int = Field(default=40, ge=5)
 
     @property
     def qdrant_path(self) -> Path:

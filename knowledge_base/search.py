@@ -144,7 +144,7 @@ class Retriever:
         embedder: Embedder,
         *,
         sparse: BM25Encoder | None = None,
-        candidates: int = 60,
+        candidates: int = 40,
         query_tuning: QueryTuning | None = None,
         fusion: FusionTuning | None = None,
     ) -> None:
@@ -204,10 +204,7 @@ class Retriever:
             lists = [(list(response.points), 1.0)]
         else:
             requests = [
-                qm.QueryRequest(
-                    query=p.query, using=p.using, filter=flt, limit=self.candidates, with_payload=True,
-                    with_vector=[DENSE],
-                )
+                qm.QueryRequest(query=p.query, using=p.using, filter=flt, limit=self.candidates, with_payload=True)
                 for p in prefetch
             ]
             responses = self.index.client.query_batch_points(self.index.alias, requests=requests)
@@ -254,6 +251,9 @@ class Retriever:
                 if vector is not None:
                     cos = float(np.dot(np.asarray(vector, dtype=np.float32), query_vector))
                     similarity[doc_id] = max(similarity.get(doc_id, -1.0), cos)
+                elif points is lists[0][0] and len(lists) > 1:
+                    # The first list answers the latest turn's dense query: its scores are cosines.
+                    similarity[doc_id] = max(similarity.get(doc_id, -1.0), float(point.score))
         passages: dict[str, list[str]] = {}
         for pid in sorted(chunk_score, key=lambda c: -chunk_score[c]):
             passages.setdefault(chunk_doc[pid], []).append(pid)

@@ -313,8 +313,8 @@ class Store:
             created_at=utcnow(),
             verdict=verdict,
             reason=reason,
-            edited_text=mask_text(edited) if edited is not None else None,
-            comment=mask_text(note) if note is not None else None,
+            edited_text=_no_nul(mask_text(edited)) if edited is not None else None,
+            comment=_no_nul(mask_text(note)) if note is not None else None,
             principal=_required("principal", principal, _SHORT),
         )
         key = _uuid_or_none(interaction_id)
@@ -517,10 +517,21 @@ def _json_checked(name: str, value: object) -> None:
         raise ValueError(f"{name} is not JSON-serialisable: {exc}") from None
 
 
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL text and JSONB refuse NUL characters; a customer can type one, so it becomes U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, Mapping):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nul(v) for v in value]
+    return value
+
+
 def _json_object(name: str, value: object) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise ValueError(f"{name} must be a mapping (a JSON object), got {type(value).__name__}")
-    result = dict(value)
+    result: dict[str, Any] = _no_nul(dict(value))
     _json_checked(name, result)
     return result
 
@@ -535,7 +546,7 @@ def _turns(value: object) -> list[dict[str, Any]]:
             raise ValueError(f"masked_input[{i}] must be a mapping with 'role' and 'text', got {type(item).__name__}")
         if not isinstance(item.get("role"), str) or not isinstance(item.get("text"), str):
             raise ValueError(f"masked_input[{i}] needs string 'role' and 'text' fields")
-        turns.append(dict(item))
+        turns.append(_no_nul(dict(item)))
     _json_checked("masked_input", turns)
     return turns
 

@@ -1,0 +1,19 @@
+"""One router per resource; :data:`ROUTERS` is the order they are mounted in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import answers, feedback, health, interactions, kb, suggestions, summaries
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    suggestions.router,
+    answers.router,
+    summaries.router,
+    feedback.router,
+    interactions.router,
+    kb.router,
+    health.router,
+)
