@@ -139,12 +139,17 @@ _PROMISES = re.compile(
 )
 
 
+_WARNS = re.compile(
+    r"\bnever\s+(ask|give|share|tell|send|type)|\bwon'?t\s+(ever\s+)?ask|\b(don'?t|do\s+not)\s+(share|give|tell|send)"
+    r"|\bnot\s+(share|give)",
+    _FLAGS,
+)
+
+
 def output_violations(draft: str) -> list[str]:
     """The output rules a draft breaks: ``asks_for_secret`` and ``promises_outcome``."""
     problems = []
-    if _ASKS_SECRET.search(draft) and not re.search(
-        r"\bnever\s+ask|\bwon'?t\s+(ever\s+)?ask|\bdon'?t\s+share", draft, _FLAGS
-    ):
+    if _ASKS_SECRET.search(draft) and not _WARNS.search(draft):
         problems.append("asks_for_secret")
     if _PROMISES.search(draft):
         problems.append("promises_outcome")

@@ -254,6 +254,13 @@ class ReplyPipeline:
         turns = [ConversationTurn(role=t.role, text=vault.mask(t.text)) for t in request.conversation]
         last = next(t.text for t in reversed(turns) if t.role == "customer")
         policy = classify_request(last)
+        if not policy.handoff:
+            # A sensitive situation said earlier in the chat still needs a specialist now.
+            for turn in turns:
+                earlier = classify_request(turn.text) if turn.role == "customer" else PolicyDecision.none()
+                if earlier.reason == "sensitive_topic":
+                    policy = earlier
+                    break
         verdict = detect_injection(last)
         curated = None
         if self.curated is not None and policy.reason in (None, "sensitive_topic"):
@@ -439,7 +446,11 @@ class ReplyPipeline:
         # Customer-facing text is drafted from public articles only; internal hits are cited for the agent.
         public = [h for h in p.hits if h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE]
         query = p.last if len(p.last.split()) >= 4 else " ".join(t.text for t in p.turns if t.role == "customer")
-        extracts = select_sentences(query, public, embed=self.embed)
+        extracts = [
+            e for e in select_sentences(query, public, embed=self.embed)
+            # A poisoned article must not speak through us: instructions in a source are never quoted.
+            if not detect_injection(e.sentence).flagged
+        ]
         agent = p.surface == "agent"
         if extracts:
             text = compose(
@@ -519,8 +530,18 @@ class ReplyPipeline:
                 confidence = 0.0
             elif "leaks_internal_text" in violations:
                 text = "I'm sorry, I can't share that. Is there something else I can help with?"
-        elif not kept:
-            confidence = 0.0
+        else:
+            if not kept:
+                confidence = 0.0
+            # Quoted help-centre text is approved wording, so the output rules are for model text; but a
+            # canary or a system-prompt fragment must not get through, whatever produced it.
+            if contains_canary(text, self.config.canaries) or self._leaks.fragments(text):
+                violations.append("leaks_internal_text")
+                if p.surface == "customer":
+                    text = HANDOFF_MESSAGES["policy_restriction"]
+                    handoff_needed, handoff_reason = True, "policy_restriction"
+                    citations = []
+                confidence = 0.0
         confidence = round(min(1.0, max(0.0, confidence)), 3)
         if p.surface == "agent" and not handoff_needed and confidence < 0.2:
             handoff_needed, handoff_reason = True, "missing_knowledge"

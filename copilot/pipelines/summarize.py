@@ -69,7 +69,7 @@ class SummarizePipeline:
                 text = ""
                 if stream:
                     extractor = DraftStreamExtractor("summary")
-                    restorer = PlaceholderSafeRestorer(vault.restore)
+                    restorer = PlaceholderSafeRestorer(lambda text: text)
                     final = None
                     for item in self.gateway.stream(chat, deadline=deadline):
                         if isinstance(item, str):
@@ -100,10 +100,8 @@ class SummarizePipeline:
                 fields = None
         if fields is None:
             fields = summarize_extractive(turns)
-        restored = {
-            k: (vault.restore(v) if isinstance(v, str) else [vault.restore(x) for x in v] if isinstance(v, list) else v)
-            for k, v in fields.items()
-        }
+        # Handover notes are kept in case systems and read by other teams: personal data stays masked.
+        restored = dict(fields)
         summary = Summary(
             provider=provider,
             model=model,

@@ -1,0 +1,212 @@
+"""``copilot eval run | compare | gate``: the eval harness's command line (a Typer app).
+
+Registered under the ``copilot.commands`` entry-point group as ``eval = "evals.cli:eval_app"``.
+
+Exit codes: 0 success; 1 a gate failed (``--baseline``/``--max-drop``, ``--fail-under``,
+``--fail-over``, or a suite of ``copilot eval gate``); 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from evals.cases import CaseError
+from evals.gating import (
+    GateConfigError,
+    GateFailure,
+    check_baseline,
+    check_bounds,
+    format_failures,
+    load_summary,
+    parse_bounds,
+)
+
+eval_app = typer.Typer(
+    name="eval",
+    help="Evaluate the pipelines on labelled case sets, compare runs and gate releases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class TaskName(StrEnum):
+    reply = "reply"
+    answer = "answer"
+    summary = "summary"
+    retrieval = "retrieval"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@eval_app.command("run")
+def run_command(
+    task: Annotated[TaskName, typer.Option("--task", help="reply (agent), answer (customer), summary, retrieval.")],
+    cases: Annotated[Path, typer.Option("--cases", help="Labelled cases (JSONL).")],
+    kb: Annotated[
+        list[Path] | None,
+        typer.Option("--kb", help="KB file or folder for a throwaway index (repeatable); default: configured index."),
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="extractive, fake (scripted), openai, vertex, local, ...")
+    ] = None,
+    judge: Annotated[str | None, typer.Option("--judge", help="Provider for the ragas LLM-judge metrics.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run folder (default runs/<timestamp>-<task>).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Run at most N cases.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Cases in flight.")] = 2,
+    all_surfaces: Annotated[
+        bool, typer.Option("--all-surfaces", help="Run every case on the task's surface, whatever its own.")
+    ] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Run folder or summary.json to compare with.")
+    ] = None,
+    max_drop: Annotated[float, typer.Option("--max-drop", min=0.0, help="Allowed fall against --baseline.")] = 0.02,
+    fail_under: Annotated[
+        list[str] | None, typer.Option("--fail-under", help="metric=value: fail when the metric is below (repeatable).")
+    ] = None,
+    fail_over: Annotated[
+        list[str] | None,
+        typer.Option("--fail-over", help="metric=value: fail when the metric is above, e.g. pii_leak_rate=0."),
+    ] = None,
+    api_url: Annotated[str | None, typer.Option("--api-url", help="Evaluate a running service instead.")] = None,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", envvar="COPILOT_EVAL_API_KEY", help="API key for --api-url.")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not fill the output cache.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+    worst: Annotated[int, typer.Option("--worst", min=0, help="Worst cases shown in the report.")] = 10,
+    plant_canaries: Annotated[
+        bool,
+        typer.Option("--kb-canaries/--no-kb-canaries", help="Configure the KB's CANARY-... tokens in the pipeline."),
+    ] = True,
+) -> None:
+    """Run a case set through a pipeline, score it and write the run folder."""
+    from evals.report import format_metrics_table, headline
+    from evals.runner import EvalConfig, run_eval
+
+    try:
+        under = parse_bounds(fail_under or [])
+        over = parse_bounds(fail_over or [])
+        baseline_summary = load_summary(baseline) if baseline is not None else None
+    except GateConfigError as exc:
+        raise _fail(str(exc)) from exc
+    config = EvalConfig(
+        task=task.value,
+        cases=cases,
+        kb=tuple(kb or ()),
+        provider=provider,
+        judge=judge,
+        out=out,
+        limit=limit,
+        concurrency=concurrency,
+        all_surfaces=all_surfaces,
+        use_cache=not no_cache,
+        progress=progress,
+        api_url=api_url,
+        api_key=api_key,
+        plant_canaries=plant_canaries,
+        worst=worst,
+    )
+    try:
+        result = run_eval(config)
+    except (CaseError, FileNotFoundError, ValueError, KeyError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(headline(result.summary))
+    typer.echo(format_metrics_table(result.summary))
+    typer.echo(f"\nrun folder: {result.out_dir}  (report.html, report.md, summary.json, cases.jsonl)")
+    failures: list[GateFailure] = check_bounds(result.metrics, under, over)
+    if baseline_summary is not None:
+        regressions, _ = check_baseline(result.metrics, baseline_summary["metrics"], max_drop)
+        failures.extend(regressions)
+    if failures:
+        typer.echo(format_failures(failures), err=True)
+        raise typer.Exit(1)
+    if baseline_summary is not None or under or over:
+        typer.echo("gate: passed")
+
+
+@eval_app.command("compare")
+def compare_command(
+    run_a: Annotated[Path, typer.Argument(help="Baseline run folder (or summary.json).")],
+    run_b: Annotated[Path, typer.Argument(help="Candidate run folder (or summary.json).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write compare.html (default: RUN_B's folder).")]
+    = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Cases that changed most to show.")] = 10,
+) -> None:
+    """Per-metric deltas (B - A) with bootstrap intervals, and the cases that changed most."""
+    from evals.compare import compare_runs, format_comparison, load_run, write_comparison
+
+    try:
+        a, b = load_run(run_a), load_run(run_b)
+    except GateConfigError as exc:
+        raise _fail(str(exc)) from exc
+    comparison = compare_runs(a, b, top=top)
+    typer.echo(format_comparison(comparison))
+    target = out or (run_b if run_b.is_dir() else Path.cwd())
+    html = write_comparison(comparison, target)
+    typer.echo(f"\nwritten: {html}")
+
+
+@eval_app.command("gate")
+def gate_command(
+    thresholds: Annotated[Path | None, typer.Option("--thresholds", help="Suites file (evals/thresholds.yaml).")] = (
+        None
+    ),
+    suite: Annotated[list[str] | None, typer.Option("--suite", help="Only these suites (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the suites' runs.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 2,
+    no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    update_baselines: Annotated[
+        bool, typer.Option("--update-baselines", help="Write each run's summary as the suite's new baseline.")
+    ] = False,
+) -> None:
+    """Run the golden suites of the thresholds file and fail on any bound or baseline regression."""
+    from evals.report import headline
+    from evals.suites import DEFAULT_THRESHOLDS, load_suites, run_suites, write_baseline
+
+    try:
+        suites = load_suites(thresholds or DEFAULT_THRESHOLDS)
+    except GateConfigError as exc:
+        raise _fail(str(exc)) from exc
+    if suite:
+        unknown = sorted(set(suite) - {s.name for s in suites})
+        if unknown:
+            raise _fail(f"unknown suite(s): {', '.join(unknown)}")
+        suites = [s for s in suites if s.name in suite]
+    out_dir = out or Path("runs") / f"gate-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    outcomes = run_suites(suites, out_dir=out_dir, concurrency=concurrency, use_cache=not no_cache, progress=progress)
+    failed = 0
+    for outcome in outcomes:
+        status = "PASS" if outcome.passed else "FAIL"
+        typer.echo(f"{status} {outcome.suite.name}: {headline(outcome.result.summary)}")
+        if not outcome.baseline_found:
+            typer.echo(f"     no baseline at {outcome.suite.baseline}")
+        for failure in outcome.failures:
+            typer.echo(f"     {failure.message}")
+        failed += not outcome.passed
+        if update_baselines:
+            written = write_baseline(outcome)
+            if written is not None:
+                typer.echo(f"     baseline written: {written}")
+    typer.echo(f"runs in {out_dir}")
+    if failed and not update_baselines:
+        raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the eval app on its own (``python -m evals.cli run ...``)."""
+    return eval_app(args=argv if argv is not None else sys.argv[1:], prog_name="copilot eval")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
