@@ -1,7 +1,12 @@
 """The Qdrant index: one versioned collection behind an alias, dense + sparse named vectors.
 
 Readers always query the alias. A full rebuild fills a new collection (``<alias>_v<N+1>``) and then
-swaps the alias in one operation, so nobody ever reads a half-built index. The same code runs on
+swaps the alias in one operation, so nobody ever reads a half-built index.
+
+Every collection has a public mirror (``<collection>_public`` behind ``<alias>_public``) holding only the
+chunks of public articles. Customer searches run there, still under the access filter: internal content
+is physically absent from what they scan, and they scan a fraction of the index. Writes and deletes go
+through this class, which keeps the mirror in step. The same code runs on
 Qdrant's embedded local mode (``path=``), in memory (``":memory:"``) and on a server (``url=``).
 """
 
@@ -65,12 +70,27 @@ class QdrantIndex:
 
     # --- collections and the alias -------------------------------------------------------------
 
+    @property
+    def public_alias(self) -> str:
+        return f"{self.alias}_public"
+
+    @staticmethod
+    def mirror_of(collection: str) -> str:
+        return f"{collection}_public"
+
+    def _aliases(self) -> dict[str, str]:
+        return {a.alias_name: a.collection_name for a in self.client.get_aliases().aliases}
+
     def current_collection(self) -> str | None:
         """The collection the alias points at, or None when nothing has been built yet."""
-        for alias in self.client.get_aliases().aliases:
-            if alias.alias_name == self.alias:
-                return alias.collection_name
-        return None
+        return self._aliases().get(self.alias)
+
+    def has_public_mirror(self) -> bool:
+        """Whether the live collection has its public mirror (indexes built before it had none)."""
+        return self.public_alias in self._aliases()
+
+    def _mirror_exists(self, collection: str) -> bool:
+        return bool(self.client.collection_exists(self.mirror_of(collection)))
 
     def exists(self) -> bool:
         return self.current_collection() is not None
@@ -88,14 +108,15 @@ class QdrantIndex:
         """A new, empty, versioned collection (not yet behind the alias)."""
         version = (self._versions() or [0])[-1] + 1
         name = f"{self.alias}_v{version}"
-        self.client.create_collection(
-            name,
-            vectors_config={DENSE: qm.VectorParams(size=self.dim, distance=qm.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
-        )
-        if self.is_remote:
-            for field in FILTER_FIELDS:
-                self.client.create_payload_index(name, field, qm.PayloadSchemaType.KEYWORD)
+        for collection in (name, self.mirror_of(name)):
+            self.client.create_collection(
+                collection,
+                vectors_config={DENSE: qm.VectorParams(size=self.dim, distance=qm.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+            )
+            if self.is_remote:
+                for field in FILTER_FIELDS:
+                    self.client.create_payload_index(collection, field, qm.PayloadSchemaType.KEYWORD)
         return name
 
     def ensure(self) -> str:
@@ -109,18 +130,24 @@ class QdrantIndex:
 
     def swap_alias(self, collection: str) -> None:
         """Point the alias at ``collection`` in one operation, then drop the collection it replaced."""
-        old = self.current_collection()
+        aliases = self._aliases()
+        old = aliases.get(self.alias)
         ops: list[qm.AliasOperations] = []
-        if old is not None:
-            ops.append(qm.DeleteAliasOperation(delete_alias=qm.DeleteAlias(alias_name=self.alias)))
-        create = qm.CreateAlias(collection_name=collection, alias_name=self.alias)
-        ops.append(qm.CreateAliasOperation(create_alias=create))
+        pairs = [(self.alias, collection)]
+        if self._mirror_exists(collection):
+            pairs.append((self.public_alias, self.mirror_of(collection)))
+        for alias, target in pairs:
+            if alias in aliases:
+                ops.append(qm.DeleteAliasOperation(delete_alias=qm.DeleteAlias(alias_name=alias)))
+            ops.append(qm.CreateAliasOperation(create_alias=qm.CreateAlias(collection_name=target, alias_name=alias)))
         self.client.update_collection_aliases(change_aliases_operations=ops)
         if old is not None and old != collection:
-            self.client.delete_collection(old)
+            self.drop_collection(old)
 
     def drop_collection(self, collection: str) -> None:
         self.client.delete_collection(collection)
+        if self._mirror_exists(collection):
+            self.client.delete_collection(self.mirror_of(collection))
 
     # --- points ----------------------------------------------------------------------------------
 
@@ -140,14 +167,32 @@ class QdrantIndex:
             )
             for pid, d, s, payload in zip(ids, dense, sparse, payloads, strict=True)
         ]
-        for start in range(0, len(points), 256):
-            self.client.upsert(collection, points=points[start : start + 256], wait=True)
+        self._write(collection, points)
 
-    def delete(self, collection: str, ids: Sequence[str]) -> None:
+    def _write(self, collection: str, points: Sequence[qm.PointStruct]) -> None:
+        """Upsert into the collection, and keep its public mirror to exactly the public-article points."""
+        for start in range(0, len(points), 256):
+            self.client.upsert(collection, points=list(points[start : start + 256]), wait=True)
+        if not self._mirror_exists(collection):
+            return
+        mirror = self.mirror_of(collection)
+        public = [p for p in points if _is_public_article(p.payload)]
+        for start in range(0, len(public), 256):
+            self.client.upsert(mirror, points=public[start : start + 256], wait=True)
+        # A document that stopped being public leaves the mirror (its chunk ids may not have changed).
+        private = [str(p.id) for p in points if not _is_public_article(p.payload)]
+        self._delete_ids(mirror, private)
+
+    def _delete_ids(self, collection: str, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), 1000):
             self.client.delete(
                 collection, points_selector=qm.PointIdsList(points=list(ids[start : start + 1000])), wait=True
             )
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None:
+        self._delete_ids(collection, ids)
+        if self._mirror_exists(collection):
+            self._delete_ids(self.mirror_of(collection), ids)
 
     def scan(self, collection: str) -> Iterator[IndexedChunk]:
         """Every point's bookkeeping payload (for incremental ingest)."""
@@ -179,11 +224,7 @@ class QdrantIndex:
                 source, scroll_filter=flt, limit=256, offset=offset, with_payload=True, with_vectors=True
             )
             if points:
-                self.client.upsert(
-                    target,
-                    points=[qm.PointStruct(id=p.id, vector=p.vector, payload=p.payload) for p in points],  # type: ignore[arg-type]
-                    wait=True,
-                )
+                self._write(target, [qm.PointStruct(id=p.id, vector=p.vector, payload=p.payload) for p in points])  # type: ignore[arg-type]
                 copied += len(points)
             if offset is None:
                 return copied
@@ -193,3 +234,7 @@ class QdrantIndex:
         if name is None:
             return 0
         return int(self.client.count(name, exact=True).count)
+
+
+def _is_public_article(payload: dict[str, Any] | None) -> bool:
+    return bool(payload) and payload.get("audience") == "public" and payload.get("kind") == "article"  # type: ignore[union-attr]

@@ -191,9 +191,15 @@ class Retriever:
             weights.append(plan.sparse_weight)
         if self.index.current_collection() is None:
             return []
+        # Customers search the public mirror (internal content is not in it); the filter still applies.
+        target = (
+            self.index.public_alias
+            if audience is CallerAudience.CUSTOMER and self.index.has_public_mirror()
+            else self.index.alias
+        )
         if self.fusion.mode == "chunk":
             response = self.index.client.query_points(
-                self.index.alias,
+                target,
                 prefetch=prefetch,
                 query=qm.RrfQuery(rrf=qm.Rrf(k=self.fusion.rrf_k, weights=weights)),
                 query_filter=flt,
@@ -207,7 +213,7 @@ class Retriever:
                 qm.QueryRequest(query=p.query, using=p.using, filter=flt, limit=self.candidates, with_payload=True)
                 for p in prefetch
             ]
-            responses = self.index.client.query_batch_points(self.index.alias, requests=requests)
+            responses = self.index.client.query_batch_points(target, requests=requests)
             lists = [(list(r.points), w) for r, w in zip(responses, weights, strict=True)]
         return self._fuse(lists, audience, k, vectors[0])
 

@@ -129,7 +129,7 @@ def test_failed_rebuild_leaves_the_live_index_untouched(
         Ingestor(index, Broken()).ingest(load_paths([src]), rebuild=True)
     assert index.current_collection() == live
     assert index.count() == 3
-    assert {c.name for c in index.client.get_collections().collections} == {live}
+    assert {c.name for c in index.client.get_collections().collections} == {live, f"{live}_public"}
 
 
 def test_rebuild_keeps_documents_from_a_source_with_errors(tmp_path: Path, ingestor: Ingestor, index: QdrantIndex) -> None:
@@ -147,3 +147,26 @@ def test_multi_chunk_documents(ingestor: Ingestor, index: QdrantIndex) -> None:
     report = ingestor.ingest(as_loaded([long, *FIXTURE_DOCS]))
     assert report.chunks_written > len(FIXTURE_DOCS) + 1
     assert index.count() == report.chunks_written
+
+
+def test_public_mirror_holds_exactly_the_public_articles(tmp_path: Path, ingestor: Ingestor, index: QdrantIndex) -> None:
+    src = tmp_path / "kb.jsonl"
+    _write(src, DOCS)
+    ingestor.ingest(load_paths([src]))
+
+    def mirrored() -> set[str]:
+        points, _ = index.client.scroll(index.public_alias, with_payload=True, limit=100)
+        return {p.payload["doc_id"] for p in points}
+
+    assert index.has_public_mirror()
+    assert mirrored() == {"a", "b"}
+    # "a" turns internal (same text, so the same chunk ids): it must leave the mirror.
+    _write(src, [dict(DOCS[0], audience="internal"), DOCS[1], DOCS[2]])
+    ingestor.ingest(load_paths([src]))
+    assert mirrored() == {"b"}
+    _write(src, [DOCS[0], DOCS[2]])  # "b" deleted from the source, "a" public again
+    ingestor.ingest(load_paths([src]))
+    assert mirrored() == {"a"}
+    ingestor.ingest(load_paths([src]), rebuild=True)
+    assert mirrored() == {"a"}
+    assert index.current_collection() == "kb_v2"
