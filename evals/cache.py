@@ -4,8 +4,8 @@ An entry is keyed by a hash of the case (its id and the hash of what the system 
 surface, customer context; labels are left out so a corrected label re-scores the cached output), the
 task and surface, the prompt's id, version and file content, the provider and model, the knowledge
 base's fingerprint (every indexed document's content hash and the embedding model), and a
-fingerprint of the pipeline code (``copilot/pipelines``, ``copilot/guardrails``, the curated answers
-and the scripted fakes). A change to any of these is a miss; a change to the metrics or the labels
+fingerprint of the pipeline code (``copilot/pipelines``, ``copilot/guardrails``, ``knowledge_base``, the
+curated answers and the scripted fakes). A change to any of these is a miss; a change to the metrics or the labels
 is a hit. Judge scores are cached the same way under the output's key, the judge and its model.
 
 It is one SQLite file, ``<data_dir>/eval-cache/outputs.sqlite``, safe to share between threads.

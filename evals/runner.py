@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from tqdm import tqdm
 
 import copilot
+import knowledge_base
 from copilot.llm.gateway import LLMGateway
 from copilot.llm.policy import GatewayPolicy
 from copilot.llm.pricing import PriceTable
@@ -172,6 +173,8 @@ def _code_fingerprint() -> str:
             root / "curated",
             root / "service.py",
             root / "prompts.py",
+            # Retrieval code decides what the pipelines see: a change to it must not reuse old outputs.
+            Path(knowledge_base.__file__).resolve().parent,
             Path(__file__).resolve().parent / "fakes.py",
         ]
     )
