@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -26,6 +26,13 @@ def neutralise_delimiters(text: str) -> str:
 
 def _attr(value: str) -> str:
     return neutralise_delimiters(value).replace('"', "'").replace("\n", " ")
+
+
+def word_chunks(text: str) -> Iterator[str]:
+    """A finished text as stream deltas, word by word; joined, they give the text back exactly."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        yield word if i == len(words) - 1 else f"{word} "
 
 
 def render_conversation(turns: Sequence[ConversationTurn]) -> str:

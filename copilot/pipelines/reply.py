@@ -40,6 +40,7 @@ from copilot.pipelines.common import (
     render_context,
     render_conversation,
     render_sources,
+    word_chunks,
 )
 from copilot.pipelines.curated import CuratedAnswers, CuratedMatch
 from copilot.pipelines.extractive import (
@@ -156,41 +157,26 @@ class ReplyOutcome:
     llm_calls: int = 0
     retrieved: list[str] = field(default_factory=list)
 
+    def _shared(self) -> dict[str, object]:
+        """The fields a Suggestion and an Answer both carry."""
+        return {
+            "citations": self.citations,
+            "confidence": self.confidence,
+            "handoff": self.handoff,
+            "provider": self.provider,
+            "model": self.model,
+            "prompt": self.prompt,
+            "usage": self.usage,
+            "latency_ms": self.latency_ms,
+            "curated_answer_id": self.curated_answer_id,
+        }
+
     def as_suggestion(self) -> Suggestion:
-        return Suggestion(
-            draft=self.text,
-            citations=self.citations,
-            confidence=self.confidence,
-            handoff=self.handoff,
-            intent=self.intent,
-            provider=self.provider,
-            model=self.model,
-            prompt=self.prompt,
-            usage=self.usage,
-            latency_ms=self.latency_ms,
-            curated_answer_id=self.curated_answer_id,
-            flags=self.flags,
-        )
+        return Suggestion(draft=self.text, intent=self.intent, flags=self.flags, **self._shared())  # type: ignore[arg-type]
 
     def as_answer(self) -> Answer:
-        return Answer(
-            answer=self.text,
-            citations=self.citations,
-            confidence=self.confidence,
-            handoff=self.handoff,
-            provider=self.provider,
-            model=self.model,
-            prompt=self.prompt,
-            usage=self.usage,
-            latency_ms=self.latency_ms,
-            curated_answer_id=self.curated_answer_id,
-        )
-
-
-def _chunks(text: str) -> Iterator[str]:
-    words = text.split(" ")
-    for i, word in enumerate(words):
-        yield word if i == len(words) - 1 else f"{word} "
+        # Customers get the answer, never the guardrail flags or the model's intent label.
+        return Answer(answer=self.text, **self._shared())  # type: ignore[arg-type]
 
 
 class ReplyPipeline:
@@ -235,12 +221,12 @@ class ReplyPipeline:
         prepared = self._prepare(request, surface)
         early = self._early_outcome(prepared)
         if early is not None:
-            yield from _chunks(early.text)
+            yield from word_chunks(early.text)
             yield early
             return
         if surface == "customer" or not self.gateway.available:
             outcome = self._finish(prepared, self._draft(prepared))
-            yield from _chunks(outcome.text)
+            yield from word_chunks(outcome.text)
             yield outcome
             return
         draft = yield from self._draft_streaming(prepared)

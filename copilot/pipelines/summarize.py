@@ -13,7 +13,12 @@ from copilot.guardrails.pii import PiiVault
 from copilot.llm.base import ChatRequest
 from copilot.llm.errors import ProviderError
 from copilot.llm.gateway import LLMGateway
-from copilot.pipelines.common import DraftStreamExtractor, PlaceholderSafeRestorer, parse_model, render_conversation
+from copilot.pipelines.common import (
+    DraftStreamExtractor,
+    parse_model,
+    render_conversation,
+    word_chunks,
+)
 from copilot.pipelines.extractive_summary import summarize_extractive
 from copilot.prompts import PromptLibrary
 from copilot.schemas import ConversationInput, ConversationTurn, PromptRef, Summary, UsageOut
@@ -66,22 +71,18 @@ class SummarizePipeline:
             chat = self._request(turns)
             deadline = self.gateway.deadline_in(self.deadline_s) if self.deadline_s else None
             try:
-                text = ""
                 if stream:
+                    # Summaries keep placeholders masked, so the draft streams as the model writes it.
                     extractor = DraftStreamExtractor("summary")
-                    restorer = PlaceholderSafeRestorer(lambda text: text)
                     final = None
                     for item in self.gateway.stream(chat, deadline=deadline):
                         if isinstance(item, str):
-                            piece = restorer.feed(extractor.feed(item))
+                            piece = extractor.feed(item)
                             if piece:
                                 streamed = True
                                 yield piece
                         else:
                             final = item
-                    tail = restorer.flush()
-                    if tail:
-                        yield tail
                     assert final is not None
                     result = final
                 else:
@@ -111,7 +112,5 @@ class SummarizePipeline:
             **restored,  # type: ignore[arg-type]
         )
         if stream and not streamed:
-            words = summary.summary.split(" ")
-            for i, word in enumerate(words):
-                yield word if i == len(words) - 1 else f"{word} "
+            yield from word_chunks(summary.summary)
         yield summary
