@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# The lock pins torch==2.13.0 (the CPU build); llama-cpp-python builds once, then comes from pip's wheel cache.
-	$(PY) -m pip install --quiet -r requirements.lock
+	# It is built portable (AVX2, no -march=native): the native build's AMX kernels crash on CPUs that report AMX
+	# to the compiler but not to the process (some VMs).
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

@@ -128,7 +128,7 @@ def serve(
     configure_logging(api.log_level, json=api.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if workers > 1 and not settings.qdrant_url:
-        _err("error: --workers > 1 needs a Qdrant server (COPILOT_QDRANT_URL): local mode allows one process")
+        _err("error: --workers > 1 needs a Qdrant server (COPILOT_QDRANT_URL): the embedded index allows one process")
         raise typer.Exit(2)
 
     dev_keys: dict[Scope, str] | None = None

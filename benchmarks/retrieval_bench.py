@@ -1,12 +1,14 @@
 """Ingest throughput, search latency and peak memory of the retrieval layer at 1k, 10k and 100k chunks.
 
 Each size runs in its own process (so peak RSS is that size's), on a synthetic corpus of bank-like
-passages (one chunk per document), against the embedded local Qdrant on disk, or a server with
-``--qdrant-url``. Search latency includes embedding the query; queries are two-turn conversations.
+passages (one chunk per document), against the embedded engine on disk (``--engine edge``, the default:
+Qdrant Edge; ``--engine local``: qdrant-client's local mode), or a server with ``--qdrant-url``. Search
+latency includes embedding the query; queries are three-turn conversations.
 
     .venv/bin/python benchmarks/retrieval_bench.py                       # 1k, 10k, 100k with MiniLM
     .venv/bin/python benchmarks/retrieval_bench.py --sizes 1000 10000 --queries 50
     .venv/bin/python benchmarks/retrieval_bench.py --embedder hashing-384  # index cost without the model
+    .venv/bin/python benchmarks/retrieval_bench.py --engine local --sizes 1000 10000
 
 Prints a markdown table and writes JSON to benchmarks/results/retrieval_bench.json.
 """
@@ -43,7 +45,7 @@ def passage(rng: random.Random, sentences: int = 6) -> str:
     return " ".join(rng.choice(TEMPLATES).format(*rng.sample(WORDS, 4)) for _ in range(sentences))
 
 
-def run_size(size: int, queries: int, embedder_name: str, qdrant_url: str | None) -> dict[str, float]:
+def run_size(size: int, queries: int, embedder_name: str, qdrant_url: str | None, engine: str) -> dict[str, float]:
     from knowledge_base.config import RetrievalConfig
     from knowledge_base.documents import Document
     from knowledge_base.loaders import LoadResult, SourcedDocument
@@ -55,7 +57,8 @@ def run_size(size: int, queries: int, embedder_name: str, qdrant_url: str | None
     rng = random.Random(size)
     data_dir = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
     config = RetrievalConfig(
-        data_dir=data_dir, qdrant_url=qdrant_url, embedding_model=embedder_name, collection=f"bench{size}"
+        data_dir=data_dir, qdrant_url=qdrant_url, qdrant_engine=engine, embedding_model=embedder_name,
+        collection=f"bench{size}",
     )
     docs = [
         Document(
@@ -101,30 +104,33 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--embedder", default="all-MiniLM-L6-v2")
     parser.add_argument("--qdrant-url", default=None)
+    parser.add_argument("--engine", choices=["edge", "local"], default="edge", help="embedded engine (no server)")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/retrieval_bench.json"))
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_size(args.one, args.queries, args.embedder, args.qdrant_url)))
+        print(json.dumps(run_size(args.one, args.queries, args.embedder, args.qdrant_url, args.engine)))
         return 0
     rows = []
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)]
-        cmd += ["--embedder", args.embedder]
+        cmd += ["--embedder", args.embedder, "--engine", args.engine]
         if args.qdrant_url:
             cmd += ["--qdrant-url", args.qdrant_url]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        row = {"size": size, "embedder": args.embedder, **json.loads(out.stdout.strip().splitlines()[-1])}
+        engine = "server" if args.qdrant_url else args.engine
+        measured = json.loads(out.stdout.strip().splitlines()[-1])
+        row = {"size": size, "embedder": args.embedder, "engine": engine, **measured}
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
-    keys = ["size", "chunks", "ingest_chunks_per_s", "search_ms_p50", "search_ms_p95", "peak_rss_mb"]
+    keys = ["size", "engine", "chunks", "ingest_chunks_per_s", "search_ms_p50", "search_ms_p95", "peak_rss_mb"]
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for row in rows:
         print("| " + " | ".join(str(row[k]) for k in keys) + " |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
-    existing[args.embedder] = rows
+    existing[f"{args.embedder}/{rows[0]['engine'] if rows else args.engine}"] = rows
     args.out.write_text(json.dumps(existing, indent=2))
     return 0
 

@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".copilot"), description="Index, store and caches live here.")
 
     # Retrieval
-    qdrant_url: str | None = Field(default=None, description="Qdrant server; unset means local mode on disk.")
+    qdrant_url: str | None = Field(default=None, description="Qdrant server; unset means the embedded engine on disk.")
+    qdrant_engine: Literal["edge", "local"] = Field(
+        default="edge",
+        description="Embedded engine without a server: Qdrant Edge (in-process Rust) or qdrant-client local mode.",
+    )
     qdrant_api_key: SecretStr | None = None
     collection: str = "kb"
     embedding_model: str = "all-MiniLM-L6-v2"
@@ -100,6 +104,7 @@ class Settings(BaseSettings):
         return RetrievalConfig(
             data_dir=self.data_dir,
             qdrant_url=self.qdrant_url,
+            qdrant_engine=self.qdrant_engine,
             qdrant_api_key=self.qdrant_api_key.get_secret_value() if self.qdrant_api_key else None,
             collection=self.collection,
             embedding_model=self.embedding_model,

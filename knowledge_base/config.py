@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -13,6 +14,9 @@ class RetrievalConfig(BaseModel):
     data_dir: Path = Path(".copilot")
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
+    #: The embedded engine when no server is set: ``edge`` (Qdrant Edge, in-process Rust engine) or
+    #: ``local`` (qdrant-client's pure-Python local mode, ``QdrantClient(path=...)``).
+    qdrant_engine: Literal["edge", "local"] = "edge"
     collection: str = "kb"
     embedding_model: str = "all-MiniLM-L6-v2"
     embedding_batch_size: int = Field(default=32, ge=1)
@@ -22,7 +26,7 @@ class RetrievalConfig(BaseModel):
 
     @property
     def qdrant_path(self) -> Path:
-        return self.data_dir / "qdrant"
+        return self.data_dir / ("qdrant-edge" if self.qdrant_engine == "edge" else "qdrant")
 
     @property
     def embedding_cache_path(self) -> Path:

@@ -7,7 +7,8 @@ Every collection has a public mirror (``<collection>_public`` behind ``<alias>_p
 chunks of public articles. Customer searches run there, still under the access filter: internal content
 is physically absent from what they scan, and they scan a fraction of the index. Writes and deletes go
 through this class, which keeps the mirror in step. The same code runs on
-Qdrant's embedded local mode (``path=``), in memory (``":memory:"``) and on a server (``url=``).
+Qdrant Edge (the embedded default, :mod:`knowledge_base.edge`), qdrant-client's local mode
+(``path=``), in memory (``":memory:"``) and on a server (``url=``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
 from knowledge_base.config import RetrievalConfig
+from knowledge_base.edge import EdgeClient
+
+#: What the index talks to: a ``QdrantClient`` (server, local mode, in memory) or the embedded Edge engine.
+Client = QdrantClient | EdgeClient
 
 DENSE = "dense"
 SPARSE = "sparse"
@@ -46,27 +51,32 @@ class IndexedChunk:
     source: str
 
 
-def open_client(config: RetrievalConfig) -> QdrantClient:
-    """A server client when ``qdrant_url`` is set, otherwise embedded local mode under the data dir."""
+def open_client(config: RetrievalConfig) -> Client:
+    """A server client when ``qdrant_url`` is set, otherwise the embedded engine under the data dir."""
     if config.qdrant_url:
         if config.qdrant_url == ":memory:":
             return QdrantClient(":memory:")
         return QdrantClient(url=config.qdrant_url, api_key=config.qdrant_api_key, timeout=30)
     config.qdrant_path.mkdir(parents=True, exist_ok=True)
+    if config.qdrant_engine == "edge":
+        return EdgeClient(config.qdrant_path)
     return QdrantClient(path=str(config.qdrant_path))
 
 
 class QdrantIndex:
     """Versioned collections behind one alias, and the few operations ingestion and search need."""
 
-    def __init__(self, client: QdrantClient, alias: str, dim: int) -> None:
+    def __init__(self, client: Client, alias: str, dim: int) -> None:
         self.client = client
         self.alias = alias
         self.dim = dim
 
     @property
-    def is_remote(self) -> bool:
-        return not getattr(self.client, "_is_local", False) and type(self.client._client).__name__ != "QdrantLocal"
+    def indexes_payload(self) -> bool:
+        """Whether the engine builds payload indexes (a server and Edge do; qdrant-client's local mode cannot)."""
+        if isinstance(self.client, EdgeClient):
+            return True
+        return type(self.client._client).__name__ != "QdrantLocal"
 
     # --- collections and the alias -------------------------------------------------------------
 
@@ -114,7 +124,7 @@ class QdrantIndex:
                 vectors_config={DENSE: qm.VectorParams(size=self.dim, distance=qm.Distance.COSINE)},
                 sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
             )
-            if self.is_remote:
+            if self.indexes_payload:
                 for field in FILTER_FIELDS:
                     self.client.create_payload_index(collection, field, qm.PayloadSchemaType.KEYWORD)
         return name

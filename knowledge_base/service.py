@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from qdrant_client import QdrantClient
-
 from knowledge_base.chunking import Chunker
 from knowledge_base.config import RetrievalConfig
 from knowledge_base.embeddings import Embedder, build_embedder
-from knowledge_base.index import QdrantIndex, open_client
+from knowledge_base.index import Client, QdrantIndex, open_client
 from knowledge_base.ingest import Ingestor, IngestReport, Progress
 from knowledge_base.loaders import load_paths
 from knowledge_base.search import Retriever
@@ -25,7 +23,7 @@ class KnowledgeBase:
         config: RetrievalConfig,
         *,
         embedder: Embedder | None = None,
-        client: QdrantClient | None = None,
+        client: Client | None = None,
     ) -> None:
         self.config = config
         self.embedder = embedder or build_embedder(

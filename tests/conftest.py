@@ -1,4 +1,4 @@
-"""Shared fixtures: fake deterministic embeddings, in-memory Qdrant, a small fixture knowledge base."""
+"""Shared fixtures: fake deterministic embeddings, in-memory and embedded Qdrant, a small fixture knowledge base."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from qdrant_client import QdrantClient
 
 from knowledge_base.documents import Document
+from knowledge_base.edge import EdgeClient
 from knowledge_base.embeddings import HashingEmbedder
-from knowledge_base.index import QdrantIndex
+from knowledge_base.index import Client, QdrantIndex
 from knowledge_base.ingest import Ingestor
 from knowledge_base.loaders import LoadResult, SourcedDocument
 from knowledge_base.search import Retriever
@@ -94,15 +95,16 @@ def embedder() -> CountingEmbedder:
     return CountingEmbedder()
 
 
-@pytest.fixture
-def qdrant() -> Iterator[QdrantClient]:
-    client = QdrantClient(":memory:")
+@pytest.fixture(params=["memory", "edge"])
+def qdrant(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Client]:
+    """Every index test runs on qdrant-client's in-memory engine and on the embedded Edge engine."""
+    client: Client = QdrantClient(":memory:") if request.param == "memory" else EdgeClient(tmp_path / "edge")
     yield client
     client.close()
 
 
 @pytest.fixture
-def index(qdrant: QdrantClient, embedder: CountingEmbedder) -> QdrantIndex:
+def index(qdrant: Client, embedder: CountingEmbedder) -> QdrantIndex:
     return QdrantIndex(qdrant, "kb", embedder.dim)
 
 
