@@ -1,8 +1,8 @@
 """Pipeline overhead with the LLM call excluded: a fake provider answers instantly with valid JSON.
 
 Runs suggest (agent), answer (customer) and summarize over the golden cases against the sample
-knowledge base (real MiniLM embeddings, local Qdrant), and reports per pipeline the p50/p95 of the
-whole request (retrieval, prompt rendering, parsing, guardrails, PII masking and restoring), the
+knowledge base (real MiniLM embeddings, the embedded Qdrant Edge index), and reports per pipeline the
+p50/p95 of the whole request (retrieval, prompt rendering, parsing, guardrails, PII masking and restoring), the
 share spent in retrieval, and the number of LLM calls per request (1 unless a repair was needed).
 
     .venv/bin/python benchmarks/pipeline_bench.py [--data-dir .copilot-bench] [--repeat 2]
@@ -86,6 +86,8 @@ def main() -> int:
         fresh = CachedEmbedder(getattr(kb.embedder, "_inner", kb.embedder), Path(tempfile.mkdtemp()) / "e.sqlite")
         copilot.reply.retriever.embedder = fresh
         copilot.reply.embed = fresh.embed
+        if copilot.reply.curated is not None:
+            copilot.reply.curated.embedder = fresh  # its variants stay embedded; messages start cold
         latencies: list[float] = []
         calls: list[int] = []
         retrieval_ms.clear()

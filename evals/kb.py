@@ -55,7 +55,7 @@ def open_eval_index(config: RetrievalConfig, paths: Sequence[Path]) -> Knowledge
         return open_eval_kb(config, paths[0])
     directory = eval_index_dir(config, paths)
     eval_config = config.model_copy(update={"data_dir": directory, "qdrant_url": None, "collection": "eval"})
-    marker = directory / "complete"
+    marker = directory / f"complete-{config.qdrant_engine}"  # one index per embedded engine
     embedder = build_embedder(
         config.embedding_model, batch_size=config.embedding_batch_size, cache_path=config.embedding_cache_path
     )

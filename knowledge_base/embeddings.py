@@ -24,6 +24,8 @@ import numpy.typing as npt
 Vectors = npt.NDArray[np.float32]
 
 MINILM_NAMES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"})
+#: Calls with at most this many texts are queries; their vectors also go to the in-memory cache.
+_QUERY_SIZED = 4
 
 
 @runtime_checkable
@@ -154,6 +156,7 @@ class CachedEmbedder:
         if conn is None:
             conn = sqlite3.connect(self._path, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # a cache: no fsync on every commit
             self._local.conn = conn
         return conn
 
@@ -169,38 +172,51 @@ class CachedEmbedder:
         return hashlib.sha256(f"{self._inner.name}\x00{text}".encode()).hexdigest()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        if len(texts) == 1:
-            cached = self._lru.get(texts[0])
-            if cached is not None:
-                return cached.reshape(1, -1)
-        keys = [self._key(t) for t in texts]
-        found: dict[str, Vectors] = {}
-        conn = self._connect()
-        for start in range(0, len(keys), 500):
-            batch = keys[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for key, blob in conn.execute(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", batch):  # noqa: S608
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        missing = sorted({i for i, k in enumerate(keys) if k not in found}, key=lambda i: keys[i])
-        unique: dict[str, int] = {}
-        for i in missing:
-            unique.setdefault(keys[i], i)
-        if unique:
-            fresh = self._inner.embed([texts[i] for i in unique.values()])
-            with conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
-                    [(k, fresh[j].tobytes()) for j, k in enumerate(unique)],
-                )
-            for j, k in enumerate(unique):
-                found[k] = fresh[j]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows: dict[int, Vectors] = {}
+        with self._lock:
+            for i, text in enumerate(texts):
+                hit = self._lru.get(text)
+                if hit is not None:
+                    rows[i] = hit
+        rest = [i for i in range(len(texts)) if i not in rows]
+        if rest:
+            keys = {i: self._key(texts[i]) for i in rest}
+            found: dict[str, Vectors] = {}
+            conn = self._connect()
+            wanted = sorted(set(keys.values()))
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                for key, blob in conn.execute(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", batch):  # noqa: S608
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+            unique: dict[str, int] = {}
+            for i in sorted(rest, key=lambda i: keys[i]):
+                if keys[i] not in found:
+                    unique.setdefault(keys[i], i)
+            if unique:
+                fresh = self._inner.embed([texts[i] for i in unique.values()])
+                with conn:
+                    conn.executemany(
+                        "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
+                        [(k, fresh[j].tobytes()) for j, k in enumerate(unique)],
+                    )
+                for j, k in enumerate(unique):
+                    found[k] = fresh[j]
+                with self._lock:
+                    self.misses += len(unique)
+            for i in rest:
+                rows[i] = found[keys[i]]
+        result = np.stack([rows[i] for i in range(len(texts))]).astype(np.float32)
+        if len(texts) <= _QUERY_SIZED:
+            # Query-sized calls (a question, a conversation's query texts) are kept in memory: the
+            # curated-answer check and the search embed the same latest message once between them.
             with self._lock:
-                self.misses += len(unique)
-        result = np.stack([found[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, self.dim), np.float32)
-        if len(texts) == 1:
-            with self._lock:
-                self._lru[texts[0]] = result[0]
-                if len(self._lru) > self._lru_size:
+                for text, vector in zip(texts, result, strict=True):
+                    self._lru[text] = vector
+                    self._lru.move_to_end(text)
+                while len(self._lru) > self._lru_size:
                     self._lru.popitem(last=False)
         return result
 

@@ -67,7 +67,7 @@ def open_eval_kb(config: RetrievalConfig, kb_file: Path) -> KnowledgeBase:
     eval_config = config.model_copy(
         update={"data_dir": directory, "qdrant_url": None, "collection": "eval"}
     )
-    marker = directory / "complete"
+    marker = directory / f"complete-{config.qdrant_engine}"  # one index per embedded engine
     # The main embedding cache is shared, so a re-chunked KB only embeds passages it has not seen.
     embedder = build_embedder(
         config.embedding_model, batch_size=config.embedding_batch_size, cache_path=config.embedding_cache_path

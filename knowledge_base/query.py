@@ -39,6 +39,10 @@ class QueryTuning:
     agent_weight: float = 1.0
     first_turn_floor: float = 1.0
     max_conversation_chars: int = 2000
+    #: Prefix the latest customer turn with the agent turn it answers. Off by default: the whole
+    #: conversation query carries that context, and the bare message is the text the curated-answer
+    #: check has already embedded, so the latest-turn query costs no model call of its own.
+    latest_with_agent_turn: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def plan_query(query: str | Sequence[Turn], tuning: QueryTuning | None = None) -
 
     dense: list[tuple[str, float]] = []
     if len(turns) > 1:
-        latest = f"{previous_agent}\n{last}" if previous_agent else last
+        latest = f"{previous_agent}\n{last}" if previous_agent and tuning.latest_with_agent_turn else last
         dense.append((latest, tuning.last_turn_weight))
         joined = "\n".join(t.text.strip() for t in turns)[: tuning.max_conversation_chars]
         dense.append((joined, tuning.conversation_weight))

@@ -90,7 +90,7 @@ class CuratedAnswers:
         """The approved answer for ``message``, or None when no variant is close enough."""
         if not self._index or not message.strip():
             return None
-        query = self.embedder.embed([message])[0]
+        query = self.embedder.embed([message.strip()])[0]
         scores = self._vectors() @ query
         best = int(np.argmax(scores))
         if float(scores[best]) < self.threshold:

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge_base.documents import DocumentKind
-from knowledge_base.query import Turn, plan_query
+from knowledge_base.query import QueryTuning, Turn, plan_query
 from knowledge_base.search import CallerAudience, Retriever, SearchFilters, access_filter, allowed
 from tests.conftest import CANARY
 
@@ -85,12 +85,14 @@ def test_query_plan_uses_the_whole_conversation_and_the_latest_turn() -> None:
     turns = [Turn("customer", "first topic"), Turn("agent", "question?"), Turn("customer", "latest")]
     plan = plan_query(turns)
     latest, whole = plan.dense
-    assert latest[0] == "question?\nlatest"
+    assert latest[0] == "latest"  # the bare message: the curated-answer check has embedded it already
     assert whole[0] == "first topic\nquestion?\nlatest"
     assert whole[1] > latest[1] > 0
     assert {text for text, _ in plan.sparse} == {"first topic", "question?", "latest"}
     single = plan_query("just one question")
     assert [t for t, _ in single.dense] == ["just one question"]
+    with_agent = plan_query(turns, QueryTuning(latest_with_agent_turn=True))
+    assert with_agent.dense[0][0] == "question?\nlatest"
 
 
 def test_chunk_level_fusion_mode_also_works(fixture_retriever: Retriever) -> None:
