@@ -85,14 +85,14 @@ def test_query_plan_uses_the_whole_conversation_and_the_latest_turn() -> None:
     turns = [Turn("customer", "first topic"), Turn("agent", "question?"), Turn("customer", "latest")]
     plan = plan_query(turns)
     latest, whole = plan.dense
-    assert latest[0] == "latest"  # the bare message: the curated-answer check has embedded it already
+    assert latest[0] == "question?\nlatest"
     assert whole[0] == "first topic\nquestion?\nlatest"
     assert whole[1] > latest[1] > 0
     assert {text for text, _ in plan.sparse} == {"first topic", "question?", "latest"}
     single = plan_query("just one question")
     assert [t for t, _ in single.dense] == ["just one question"]
-    with_agent = plan_query(turns, QueryTuning(latest_with_agent_turn=True))
-    assert with_agent.dense[0][0] == "question?\nlatest"
+    bare = plan_query(turns, QueryTuning(latest_with_agent_turn=False))
+    assert bare.dense[0][0] == "latest"
 
 
 def test_chunk_level_fusion_mode_also_works(fixture_retriever: Retriever) -> None:
