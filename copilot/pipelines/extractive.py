@@ -1,18 +1,20 @@
 """The extractive drafter: grounded drafts without an LLM.
 
 It reads the best-ranked document as a whole (every passage of it the caller may see, when the
-retriever can return them; otherwise the passages the search returned), scores each of its sentences
-with a small linear ranker, quotes the best one, continues with the sentences that follow it while the
-body is shorter than ``min_words``, and wraps the quote in a short templated opening and closing.
-Every sentence of the body is quoted from a cited source, so the draft is grounded by construction. It
-is the embedded default when no model is configured, and the last resort when every model fails.
+retriever can return them; otherwise the passages the search returned) as a list of lines: section
+headings, sentences and list items, in page order. A small linear ranker scores every line; the
+drafter quotes the best one, continues with the lines that follow it while the body is shorter than
+``min_words``, adds the next best line when it scores almost as well, and wraps the quote in a short
+templated opening and closing. Every sentence of the body is quoted from a cited source, so the draft
+is grounded by construction. It is the embedded default when no model is configured, and the last
+resort when every model fails.
 
-The ranker's features (:data:`FEATURES`) are about the customer's latest message (how well a sentence,
-or the line just before it, matches it in meaning and words), the conversation (does the sentence
-follow the one closest to what the agent said last; is this the first reply of the chat), and the
-sentence itself (short, a question, a line without a full stop, inside the passages the search
-ranked best). Its weights were fitted on half of doc2dial's dev dialogues by maximising the expected
-token F1 of the chosen sentence, and checked on the other half (docs/evals.md).
+The ranker's features (:data:`FEATURES`) are about the customer's latest message (how well a line, the
+heading or question just above it, or its section's heading matches it in meaning and words), the
+conversation (does the line follow the one closest to what the agent said last; is this the first
+reply of the chat), and the line itself (short, a question, no full stop, inside the passages the
+search ranked best). Its weights were fitted on the even half of doc2dial's dev dialogues by
+maximising the expected token F1 of the chosen line, and checked on the other half (docs/evals.md).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from knowledge_base.sparse import tokenize
 
 _MARKDOWN = re.compile(r"(\*\*|__|`|^#+\s*|^\s*[-*]\s+|^\s*\d+\.\s+)", re.MULTILINE)
 _CONVERSATION_LINE = re.compile(r"^(customer|agent)\s*:", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*([-*]|\d+\.)\s+")
 
 AGENT_OPENING = "Thanks."
 AGENT_CLOSING = "Anything else?"
@@ -54,10 +57,11 @@ FEATURES: tuple[str, ...] = (
     "short",  # fewer than eight words
     "question",  # ends with a question mark (an FAQ heading rather than its answer)
     "no_full_stop",  # does not end in . ! or ? (a heading or list fragment)
+    "section_match",  # match of the nearest heading above the sentence, minus the best match
 )
 
 #: Fitted weights (see the module docstring); the scale is arbitrary, only the order of scores counts.
-RANKER_WEIGHTS: tuple[float, ...] = (1.64, 10.00, 4.11, 2.44, 0.67, 0.97, 2.69, 3.58, -1.16, -3.77, -1.52)
+RANKER_WEIGHTS: tuple[float, ...] = (2.85, 10.00, 5.84, 2.89, 1.11, 1.38, 3.65, 5.52, -1.47, -3.61, -1.41, 8.81)
 
 #: How meaning and words mix in a sentence's match with the message.
 SEMANTIC_WEIGHT = 0.6
@@ -80,10 +84,30 @@ class Sentence:
     text: str
     chunk_index: int
     words: int
+    #: A section heading (from the passage's heading, not its text): read by the ranker, never quoted.
+    heading: bool = False
+    #: Part of a bulleted or numbered list item.
+    list_item: bool = False
 
     @property
     def quotable(self) -> bool:
-        return MIN_SENTENCE_WORDS <= self.words <= MAX_SENTENCE_WORDS
+        return not self.heading and MIN_SENTENCE_WORDS <= self.words <= MAX_SENTENCE_WORDS
+
+    @property
+    def heading_like(self) -> bool:
+        """A heading, a question, a lead-in ("... one of these:") or a short line: what the next line answers."""
+        if self.heading:
+            return True
+        if self.list_item:
+            return self.text.endswith(("?", ":"))
+        return not self.text.endswith((".", "!")) or self.words < MIN_SENTENCE_WORDS
+
+    @property
+    def continues(self) -> bool:
+        """Can follow a quoted sentence: a sentence, a lead-in or a list item, not a heading or a question."""
+        if self.heading or self.text.endswith("?") or self.words > MAX_SENTENCE_WORDS:
+            return False
+        return self.list_item or self.text.endswith((".", "!", ":"))
 
 
 def _clean(text: str) -> str:
@@ -92,18 +116,29 @@ def _clean(text: str) -> str:
 
 
 def page_sentences(passages: Sequence[Passage]) -> list[Sentence]:
-    """The sentences and lines of ``passages`` in document order, each once (chunks overlap)."""
+    """The sentences and lines of ``passages`` in document order, each once (chunks overlap).
+
+    A section's heading comes first, as a line of its own, as it reads on the page.
+    """
     out: list[Sentence] = []
     seen: set[str] = set()
+    section = ""
     for passage in sorted(passages, key=lambda p: p.chunk_index):
-        for raw in split_sentences(passage.text):
-            if _CONVERSATION_LINE.match(raw):
-                continue  # quoted chat lines of a past resolution are not help text
-            sentence = _clean(raw)
-            if not sentence or sentence in seen:
-                continue
-            seen.add(sentence)
-            out.append(Sentence(sentence, passage.chunk_index, len(sentence.split())))
+        heading = _clean(passage.heading)
+        if heading and heading != section:
+            out.append(Sentence(heading, passage.chunk_index, len(heading.split()), heading=True))
+        section = heading
+        for line in passage.text.splitlines():
+            item = bool(_LIST_ITEM.match(line))
+            # Markdown first, so that "1. Go to Payments." is one line, not "1." and the rest.
+            for raw in split_sentences(_MARKDOWN.sub("", line)):
+                if _CONVERSATION_LINE.match(raw):
+                    continue  # quoted chat lines of a past resolution are not help text
+                sentence = _clean(raw)
+                if not sentence or sentence in seen:
+                    continue
+                seen.add(sentence)
+                out.append(Sentence(sentence, passage.chunk_index, len(sentence.split()), list_item=item))
     return out
 
 
@@ -146,8 +181,14 @@ def sentence_features(
             agent_semantic = body @ vectors[1]
     match = SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical
     # A heading or a question that matches the message is answered by the line under it.
-    heading = np.array([not s.text.endswith((".", "!")) or s.words < MIN_SENTENCE_WORDS for s in sentences])
+    heading = np.array([s.heading_like for s in sentences])
     before = np.r_[0.0, np.where(heading[:-1], match[:-1], 0.0)]
+    section = np.zeros(n)
+    current = 0.0
+    for i in range(n):
+        section[i] = current
+        if heading[i]:
+            current = match[i]
     index = np.arange(n)
     follows_agent = np.zeros(n)
     if last_agent is not None:
@@ -167,6 +208,7 @@ def sentence_features(
         np.array([s.words < 8 for s in sentences], dtype=np.float64),
         np.array([s.text.endswith("?") for s in sentences], dtype=np.float64),
         np.array([not s.text.endswith((".", "!", "?")) for s in sentences], dtype=np.float64),
+        section - match.max(),
     ]
     return np.stack(columns, axis=1)
 
@@ -180,14 +222,15 @@ def select_sentences(
     embed: EmbedFn | None = None,
     min_words: int = 24,
     max_words: int = 50,
+    second_margin: float | None = 1.0,
 ) -> list[Extract]:
     """The best sentence for ``query`` from the best document, and the ones after it, in source order.
 
     ``document`` is every passage of ``hits[0]`` (from :meth:`Retriever.document_passages`); without
-    it only the passages the search returned are read. The sentences after the best one are added
-    while the body has fewer than ``min_words`` words and stays within ``max_words``, and only up to
-    the next heading, question or fragment: grounding spans are most often one sentence, or two short
-    ones.
+    it only the passages the search returned are read. The lines after the best one are added while
+    the body has fewer than ``min_words`` words and stays within ``max_words``, up to the next heading
+    or question: grounding spans are most often one sentence, or two short ones. Then the best other
+    line whose score is within ``second_margin`` of the best is added if it fits (None: never).
     """
     if not hits:
         return []
@@ -213,14 +256,25 @@ def select_sentences(
     while (
         words < min_words
         and following < len(sentences)
-        and quotable[following]
-        and sentences[following].text.endswith((".", "!"))
+        and sentences[following].continues
         and words + sentences[following].words <= max_words
     ):
         chosen.append(following)
         words += sentences[following].words
         following += 1
-    return [Extract(hit.doc_id, sentences[i].text, float(scores[first]), 0, i) for i in chosen]
+    if second_margin is not None:
+        for candidate in np.argsort(-scores):
+            i = int(candidate)
+            if i in chosen:
+                continue
+            if not np.isfinite(scores[i]) or scores[i] < scores[first] - second_margin:
+                break
+            if words + sentences[i].words <= max_words:
+                chosen.append(i)
+                words += sentences[i].words
+                break
+    chosen.sort()
+    return [Extract(hit.doc_id, sentences[i].text, float(scores[i]), 0, i) for i in chosen]
 
 
 def compose(extracts: Sequence[Extract], *, opening: str, closing: str) -> str:
