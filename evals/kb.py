@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import file_sha256
+from knowledge_base.chunking import CHUNKING_VERSION
 from knowledge_base.config import RetrievalConfig
 from knowledge_base.embeddings import build_embedder
 from knowledge_base.evaluation import open_eval_kb
@@ -36,7 +37,7 @@ def eval_index_dir(config: RetrievalConfig, paths: Sequence[Path]) -> Path:
     """Where the throwaway index of ``paths`` lives (same layout as ``open_eval_kb``)."""
     digest = file_sha256(paths)
     key = hashlib.sha256(
-        f"{digest}|{config.embedding_model}|{config.chunk_tokens}|{config.chunk_overlap}".encode()
+        f"{digest}|{config.embedding_model}|{config.chunk_tokens}|{config.chunk_overlap}|{CHUNKING_VERSION}".encode()
     ).hexdigest()[:16]
     return config.data_dir / "eval-indexes" / key
 

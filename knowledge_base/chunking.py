@@ -19,6 +19,11 @@ from knowledge_base.documents import Document
 
 TokenCounter = Callable[[str], int]
 
+#: The version of the cutting rules. Ingest hashes and throwaway eval indexes are keyed on it, so a
+#: change to how documents are cut re-chunks them instead of reusing passages cut the old way.
+#: 2: line breaks inside long sections are kept.
+CHUNKING_VERSION = 2
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -132,13 +137,13 @@ class Chunker:
             return [text]
         units = list(self._units(text))
         chunks: list[str] = []
-        current: list[tuple[str, int]] = []
+        current: list[tuple[str, int, bool]] = []
         size = 0
-        for unit, n in units:
+        for unit, n, starts_paragraph in units:
             if current and size + n > self.max_tokens:
-                chunks.append(" ".join(u for u, _ in current))
+                chunks.append(_join(current))
                 # Carry the tail of the previous chunk over, up to the overlap budget.
-                carried: list[tuple[str, int]] = []
+                carried: list[tuple[str, int, bool]] = []
                 carried_size = 0
                 for prev in reversed(current):
                     if carried_size + prev[1] > self.overlap_tokens:
@@ -146,25 +151,42 @@ class Chunker:
                     carried.insert(0, prev)
                     carried_size += prev[1]
                 current, size = carried, carried_size
-            current.append((unit, n))
+            current.append((unit, n, starts_paragraph))
             size += n
         if current:
-            chunks.append(" ".join(u for u, _ in current))
+            chunks.append(_join(current))
         return chunks
 
-    def _units(self, text: str) -> Iterator[tuple[str, int]]:
-        """Sentences (or word runs, for run-on text) each within the budget, with their sizes."""
+    def _units(self, text: str) -> Iterator[tuple[str, int, bool]]:
+        """Sentences (or word runs, for run-on text) each within the budget, with their sizes, and
+        whether each starts a paragraph.
+
+        Line breaks inside a paragraph are kept (a heading line, list items), so a passage still reads
+        as lines and readers of its sentences (the extractive drafter) do not glue a heading to the
+        sentence under it; the tokenizers read a line break as a space.
+        """
         for paragraph in _PARAGRAPH.split(text):
-            paragraph = " ".join(paragraph.split())
+            paragraph = "\n".join(" ".join(line.split()) for line in paragraph.splitlines() if line.strip())
             if not paragraph:
                 continue
+            first = True
             for sentence in _SENTENCE_END.split(paragraph):
                 n = self.count_tokens(sentence)
                 if n <= self.max_tokens - self.overlap_tokens:
-                    yield sentence, n
+                    yield sentence, n, first
+                    first = False
                     continue
                 words = sentence.split()
                 step = max(1, len(words) * (self.max_tokens // 2) // max(n, 1))
                 for start in range(0, len(words), step):
                     part = " ".join(words[start : start + step])
-                    yield part, self.count_tokens(part)
+                    yield part, self.count_tokens(part), first
+                    first = False
+
+
+def _join(units: list[tuple[str, int, bool]]) -> str:
+    """The units of one chunk: a paragraph break where a paragraph starts, else a space."""
+    out = units[0][0]
+    for unit, _, starts_paragraph in units[1:]:
+        out += ("\n\n" if starts_paragraph else " ") + unit
+    return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge_base.chunking import CHUNKING_VERSION
 from knowledge_base.config import RetrievalConfig
 from knowledge_base.embeddings import build_embedder
 from knowledge_base.loaders import LoadError
@@ -56,7 +57,7 @@ def load_retrieval_cases(path: Path) -> tuple[list[RetrievalCase], list[LoadErro
 def eval_index_dir(config: RetrievalConfig, kb_file: Path) -> Path:
     digest = hashlib.sha256(kb_file.read_bytes()).hexdigest()
     key = hashlib.sha256(
-        f"{digest}|{config.embedding_model}|{config.chunk_tokens}|{config.chunk_overlap}".encode()
+        f"{digest}|{config.embedding_model}|{config.chunk_tokens}|{config.chunk_overlap}|{CHUNKING_VERSION}".encode()
     ).hexdigest()[:16]
     return config.data_dir / "eval-indexes" / key
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge_base.chunking import Chunker
+from knowledge_base.chunking import CHUNKING_VERSION, Chunker
 from knowledge_base.embeddings import Embedder
 from knowledge_base.index import QdrantIndex, point_id
 from knowledge_base.loaders import LoadError, LoadResult, SourcedDocument
@@ -94,7 +94,10 @@ class Ingestor:
         self.embedder = embedder
         self.chunker = chunker or Chunker()
         self.sparse = sparse or BM25Encoder()
-        settings = f"{embedder.name}|{self.chunker.max_tokens}|{self.chunker.overlap_tokens}|{self.sparse}"
+        settings = (
+            f"{embedder.name}|{self.chunker.max_tokens}|{self.chunker.overlap_tokens}|{self.sparse}"
+            f"|chunking-{CHUNKING_VERSION}"
+        )
         self._settings_hash = hashlib.sha256(settings.encode()).hexdigest()[:16]
 
     def doc_hash(self, sourced: SourcedDocument) -> str:

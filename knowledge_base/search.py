@@ -217,6 +217,44 @@ class Retriever:
             lists = [(list(r.points), w) for r, w in zip(responses, weights, strict=True)]
         return self._fuse(lists, audience, k, vectors[0])
 
+    def document_passages(self, doc_id: str, *, audience: CallerAudience, limit: int = 256) -> list[Passage]:
+        """Every passage of one document the caller may see, in document order.
+
+        A search returns a document's best few passages; a reader that works through the whole page
+        (the extractive drafter) asks for the rest here, under the same access filter. An unknown or
+        forbidden document gives an empty list.
+        """
+        audience = CallerAudience(audience)
+        if self.index.current_collection() is None:
+            return []
+        flt = access_filter(audience, SearchFilters(doc_ids=(doc_id,)))
+        target = (
+            self.index.public_alias
+            if audience is CallerAudience.CUSTOMER and self.index.has_public_mirror()
+            else self.index.alias
+        )
+        points, _ = self.index.client.scroll(
+            target, scroll_filter=flt, limit=limit, with_payload=True, with_vectors=False
+        )
+        passages = []
+        for point in points:
+            payload = point.payload or {}
+            if not allowed(audience, payload) or payload.get("doc_id") != doc_id:
+                log.error(
+                    "access filter bypassed: dropped a passage the caller may not see",
+                    extra={"event": "access_violation", "doc_id": payload.get("doc_id"), "audience": audience.value},
+                )
+                continue
+            passages.append(
+                Passage(
+                    str(payload.get("text", "")),
+                    str(payload.get("heading", "")),
+                    int(payload.get("chunk_index", 0)),
+                    0.0,
+                )
+            )
+        return sorted(passages, key=lambda p: p.chunk_index)
+
     def _fuse(
         self,
         lists: Sequence[tuple[Sequence[qm.ScoredPoint], float]],

@@ -432,8 +432,12 @@ class ReplyPipeline:
         # Customer-facing text is drafted from public articles only; internal hits are cited for the agent.
         public = [h for h in p.hits if h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE]
         query = p.last if len(p.last.split()) >= 4 else " ".join(t.text for t in p.turns if t.role == "customer")
+        audience = CallerAudience.CUSTOMER if p.surface == "customer" else CallerAudience.AGENT
+        # The drafter reads the best article as a whole: the answer is often next to the passage that matched.
+        document = self.retriever.document_passages(public[0].doc_id, audience=audience) if public else None
+        conversation = [(t.role, t.text) for t in p.turns]
         extracts = [
-            e for e in select_sentences(query, public, embed=self.embed)
+            e for e in select_sentences(query, public, document=document, conversation=conversation, embed=self.embed)
             # A poisoned article must not speak through us: instructions in a source are never quoted.
             if not detect_injection(e.sentence).flagged
         ]

@@ -50,3 +50,17 @@ def test_token_counters_agree_roughly() -> None:
     text = "Your card should arrive within 3-5 working days."
     assert 8 <= wordpiece_token_count(text) <= 16
     assert 8 <= approximate_token_count(text) <= 16
+
+
+def test_long_sections_keep_their_line_breaks() -> None:
+    # A heading line stays on its own line, so the sentence under it is not glued to it.
+    body = "\n\n".join(
+        f"Topic {i} heading\nThe answer for topic {i} is written here in a full sentence." for i in range(30)
+    )
+    chunks = Chunker(max_tokens=64, overlap_tokens=16).chunk(_doc(body))
+    assert len(chunks) > 3
+    assert all(wordpiece_token_count(c.text) <= 64 for c in chunks)
+    assert any("Topic 5 heading\nThe answer for topic 5" in c.text for c in chunks)
+    assert not any("heading The answer" in c.text for c in chunks)
+    # Paragraphs that share a chunk are still separated by a blank line.
+    assert any("written here in a full sentence.\n\nTopic" in c.text for c in chunks)

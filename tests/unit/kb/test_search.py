@@ -111,3 +111,16 @@ def test_empty_query_is_rejected(fixture_retriever: Retriever) -> None:
         fixture_retriever.search("x", audience="customer", k=0)
     with pytest.raises(ValueError):
         fixture_retriever.search("x", audience="robot")  # type: ignore[arg-type]
+
+
+def test_document_passages_returns_every_passage_in_order(fixture_retriever: Retriever) -> None:
+    passages = fixture_retriever.document_passages("direct-debits", audience=CallerAudience.CUSTOMER)
+    assert passages and [p.chunk_index for p in passages] == sorted(p.chunk_index for p in passages)
+    assert "cancel a direct debit" in passages[0].text
+    assert fixture_retriever.document_passages("no-such-document", audience=CallerAudience.AGENT) == []
+
+
+def test_document_passages_keep_the_access_filter(fixture_retriever: Retriever) -> None:
+    assert fixture_retriever.document_passages("proc-fraud-escalation", audience=CallerAudience.CUSTOMER) == []
+    internal = fixture_retriever.document_passages("proc-fraud-escalation", audience=CallerAudience.AGENT)
+    assert internal and CANARY in internal[0].text
