@@ -23,7 +23,7 @@ import numpy as np
 from qdrant_client import models as qm
 
 from knowledge_base.documents import Audience, DocumentKind
-from knowledge_base.embeddings import Embedder
+from knowledge_base.embeddings import CachedEmbedder, Embedder
 from knowledge_base.index import DENSE, SPARSE, QdrantIndex
 from knowledge_base.query import QueryTuning, Turn, plan_query
 from knowledge_base.sparse import BM25Encoder
@@ -154,6 +154,19 @@ class Retriever:
         self.candidates = candidates
         self.query_tuning = query_tuning or QueryTuning()
         self.fusion = fusion or FusionTuning()
+
+    def warm(self, query: str | Sequence[Turn], *, extra: Sequence[str] = ()) -> None:
+        """Embed a search's query texts, and ``extra`` texts, in one model call ahead of the search.
+
+        One call for the three texts of a conversation request (the message for the curated-answer
+        check, the latest turn, the whole conversation) costs less than two or three. Only worth it
+        with a caching embedder, which then answers the search from memory; otherwise a no-op.
+        """
+        if not isinstance(self.embedder, CachedEmbedder):
+            return
+        texts = [t.strip() for t in extra if t.strip()]
+        texts += [text for text, _ in plan_query(query, self.query_tuning).dense]
+        self.embedder.embed(list(dict.fromkeys(texts)))
 
     def search(
         self,

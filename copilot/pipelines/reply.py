@@ -248,13 +248,17 @@ class ReplyPipeline:
                     policy = earlier
                     break
         verdict = detect_injection(last)
+        # Placeholders carry no topic ("my email is [EMAIL_1]"): retrieval sees the words around them.
+        query = [KBTurn(t.role, _PLACEHOLDER.sub(" ", t.text)) for t in turns if _PLACEHOLDER.sub("", t.text).strip()]
+        check_curated = self.curated is not None and policy.reason in (None, "sensitive_topic")
+        if query:
+            # The curated check's message and the search's query texts, embedded in one model call.
+            self.retriever.warm(query, extra=[last] if check_curated else [])
         curated = None
-        if self.curated is not None and policy.reason in (None, "sensitive_topic"):
+        if self.curated is not None and check_curated:
             curated = self.curated.match(last)
         audience = CallerAudience.CUSTOMER if surface == "customer" else CallerAudience.AGENT
         k = self.config.customer_k if surface == "customer" else self.config.agent_k
-        # Placeholders carry no topic ("my email is [EMAIL_1]"): retrieval sees the words around them.
-        query = [KBTurn(t.role, _PLACEHOLDER.sub(" ", t.text)) for t in turns if _PLACEHOLDER.sub("", t.text).strip()]
         hits = self.retriever.search(query, audience=audience, k=k)
         if surface == "customer":
             # Fail closed, again: nothing but public articles reaches the customer pipeline.

@@ -1,4 +1,4 @@
-"""The embedding cache: on disk for passages, and in memory for query-sized calls."""
+"""The embedding cache: on disk for passages, in memory for query-sized calls, warmed in one call."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from pathlib import Path
 import numpy as np
 
 from knowledge_base.embeddings import CachedEmbedder, HashingEmbedder, Vectors
+from knowledge_base.index import QdrantIndex
+from knowledge_base.ingest import Ingestor
+from knowledge_base.search import Retriever, Turn
+from tests.conftest import FIXTURE_DOCS, as_loaded
 
 
 class Recording(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__(32)
+    def __init__(self, dim: int = 32) -> None:
+        super().__init__(dim)
         self.calls: list[list[str]] = []
 
     def embed(self, texts: Sequence[str]) -> Vectors:
@@ -59,3 +63,28 @@ def test_duplicates_in_one_call_are_embedded_once(tmp_path: Path) -> None:
     out = cache.embed(["same", "other", "same", "other", "same", "third"])
     assert sorted(inner.calls[0]) == ["other", "same", "third"]
     assert np.allclose(out[0], out[2]) and np.allclose(out[1], out[3])
+
+
+def test_warm_embeds_a_requests_texts_in_one_call_and_the_search_reuses_them(
+    tmp_path: Path, index: QdrantIndex, ingestor: Ingestor
+) -> None:
+    ingestor.ingest(as_loaded(FIXTURE_DOCS))
+    inner = Recording(index.dim)
+    cache = CachedEmbedder(inner, tmp_path / "e.sqlite")
+    retriever = Retriever(index, cache)
+    conversation = [Turn("customer", "my new card"), Turn("agent", "When did you order it?"),
+                    Turn("customer", "ten days ago, still nothing")]
+    retriever.warm(conversation, extra=["ten days ago, still nothing "])
+    assert len(inner.calls) == 1
+    assert sorted(inner.calls[0]) == sorted([
+        "ten days ago, still nothing",  # the curated check's message (stripped)
+        "When did you order it?\nten days ago, still nothing",  # the latest turn
+        "my new card\nWhen did you order it?\nten days ago, still nothing",  # the whole conversation
+    ])
+    retriever.search(conversation, audience="agent")
+    cache.embed(["ten days ago, still nothing"])
+    assert len(inner.calls) == 1  # the search and the curated check were answered from memory
+
+    plain = Recording(index.dim)
+    Retriever(index, plain).warm(conversation, extra=["x"])
+    assert plain.calls == []  # without a cache there is nothing to warm
