@@ -15,7 +15,6 @@ cache, so a changed knowledge base never reuses outputs drafted from the old one
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,10 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import file_sha256
-from knowledge_base.chunking import CHUNKING_VERSION
 from knowledge_base.config import RetrievalConfig
-from knowledge_base.embeddings import build_embedder
-from knowledge_base.evaluation import open_eval_kb
+from knowledge_base.evaluation import eval_index_at, open_eval_index_at, open_eval_kb
 from knowledge_base.service import KnowledgeBase
 
 #: Planted leak tripwires are found in the KB's own text by this pattern (e.g. ``CANARY-POISON-001``).
@@ -35,11 +32,7 @@ CANARY_PATTERN = re.compile(r"\bCANARY[-_][A-Za-z0-9][A-Za-z0-9_-]{2,}")
 
 def eval_index_dir(config: RetrievalConfig, paths: Sequence[Path]) -> Path:
     """Where the throwaway index of ``paths`` lives (same layout as ``open_eval_kb``)."""
-    digest = file_sha256(paths)
-    key = hashlib.sha256(
-        f"{digest}|{config.embedding_model}|{config.chunk_tokens}|{config.chunk_overlap}|{CHUNKING_VERSION}".encode()
-    ).hexdigest()[:16]
-    return config.data_dir / "eval-indexes" / key
+    return eval_index_at(config, file_sha256(paths))
 
 
 def open_eval_index(config: RetrievalConfig, paths: Sequence[Path]) -> KnowledgeBase:
@@ -54,20 +47,7 @@ def open_eval_index(config: RetrievalConfig, paths: Sequence[Path]) -> Knowledge
         raise FileNotFoundError(f"no such knowledge-base file or folder: {', '.join(missing)}")
     if len(paths) == 1 and paths[0].is_file():
         return open_eval_kb(config, paths[0])
-    directory = eval_index_dir(config, paths)
-    eval_config = config.model_copy(update={"data_dir": directory, "qdrant_url": None, "collection": "eval"})
-    marker = directory / f"complete-{config.qdrant_engine}"  # one index per embedded engine
-    embedder = build_embedder(
-        config.embedding_model, batch_size=config.embedding_batch_size, cache_path=config.embedding_cache_path
-    )
-    kb = KnowledgeBase(eval_config, embedder=embedder)
-    if not marker.exists():
-        report = kb.ingest(list(paths), rebuild=True)
-        if not report.ok:
-            kb.close()
-            raise ValueError(f"the knowledge base has errors: {'; '.join(str(e) for e in report.errors[:5])}")
-        marker.write_text(json.dumps(report.as_dict()))
-    return kb
+    return open_eval_index_at(config, eval_index_dir(config, paths), paths)
 
 
 def open_kb(config: RetrievalConfig, paths: Sequence[Path] = ()) -> KnowledgeBase:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,20 +54,22 @@ def load_retrieval_cases(path: Path) -> tuple[list[RetrievalCase], list[LoadErro
     return cases, errors
 
 
-def eval_index_dir(config: RetrievalConfig, kb_file: Path) -> Path:
-    digest = hashlib.sha256(kb_file.read_bytes()).hexdigest()
+def eval_index_at(config: RetrievalConfig, digest: str) -> Path:
+    """Where the throwaway index of sources with content hash ``digest`` lives: keyed on everything
+    that shapes the stored passages (model, chunk budget, chunking rules)."""
     key = hashlib.sha256(
         f"{digest}|{config.embedding_model}|{config.chunk_tokens}|{config.chunk_overlap}|{CHUNKING_VERSION}".encode()
     ).hexdigest()[:16]
     return config.data_dir / "eval-indexes" / key
 
 
-def open_eval_kb(config: RetrievalConfig, kb_file: Path) -> KnowledgeBase:
-    """A knowledge base holding exactly ``kb_file``, built once per content hash."""
-    directory = eval_index_dir(config, kb_file)
-    eval_config = config.model_copy(
-        update={"data_dir": directory, "qdrant_url": None, "collection": "eval"}
-    )
+def eval_index_dir(config: RetrievalConfig, kb_file: Path) -> Path:
+    return eval_index_at(config, hashlib.sha256(kb_file.read_bytes()).hexdigest())
+
+
+def open_eval_index_at(config: RetrievalConfig, directory: Path, sources: Sequence[Path]) -> KnowledgeBase:
+    """A knowledge base in ``directory`` holding exactly ``sources``, ingested on first use only."""
+    eval_config = config.model_copy(update={"data_dir": directory, "qdrant_url": None, "collection": "eval"})
     marker = directory / f"complete-{config.qdrant_engine}"  # one index per embedded engine
     # The main embedding cache is shared, so a re-chunked KB only embeds passages it has not seen.
     embedder = build_embedder(
@@ -75,12 +77,17 @@ def open_eval_kb(config: RetrievalConfig, kb_file: Path) -> KnowledgeBase:
     )
     kb = KnowledgeBase(eval_config, embedder=embedder)
     if not marker.exists():
-        report = kb.ingest([kb_file], rebuild=True)
+        report = kb.ingest(list(sources), rebuild=True)
         if not report.ok:
             kb.close()
-            raise ValueError(f"the KB file has errors: {'; '.join(str(e) for e in report.errors[:5])}")
+            raise ValueError(f"the knowledge base has errors: {'; '.join(str(e) for e in report.errors[:5])}")
         marker.write_text(json.dumps(report.as_dict()))
     return kb
+
+
+def open_eval_kb(config: RetrievalConfig, kb_file: Path) -> KnowledgeBase:
+    """A knowledge base holding exactly ``kb_file``, built once per content hash."""
+    return open_eval_index_at(config, eval_index_dir(config, kb_file), [kb_file])
 
 
 @dataclass
