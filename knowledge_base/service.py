@@ -8,7 +8,7 @@ from pathlib import Path
 
 from knowledge_base.chunking import Chunker
 from knowledge_base.config import RetrievalConfig
-from knowledge_base.embeddings import Embedder, build_embedder
+from knowledge_base.embeddings import Embedder, build_embedder_for
 from knowledge_base.index import Client, QdrantIndex, open_client
 from knowledge_base.ingest import Ingestor, IngestReport, Progress
 from knowledge_base.loaders import load_paths
@@ -26,11 +26,7 @@ class KnowledgeBase:
         client: Client | None = None,
     ) -> None:
         self.config = config
-        self.embedder = embedder or build_embedder(
-            config.embedding_model,
-            batch_size=config.embedding_batch_size,
-            cache_path=config.embedding_cache_path,
-        )
+        self.embedder = embedder or build_embedder_for(config)
         self.client = client or open_client(config)
         self._index: QdrantIndex | None = None
         self.chunker = Chunker(max_tokens=config.chunk_tokens, overlap_tokens=config.chunk_overlap)
