@@ -29,6 +29,8 @@ COPY prompts ./prompts
 # The service and its providers' SDKs, pinned by the lock; no llama.cpp build and no eval stack.
 # Editable, because copilot.prompts finds prompts/ next to the package (see the note in the report/README).
 RUN pip install -c requirements.lock -e ".[openai,vertex,postgres]"
+# The embedding model's ONNX export, made once here: the service then starts without PyTorch.
+RUN HF_HUB_OFFLINE=1 COPILOT_MODEL_CACHE_DIR=/opt/models copilot kb prepare-model
 
 FROM base AS runtime
 RUN groupadd --system --gid 10001 copilot \
@@ -37,9 +39,11 @@ RUN groupadd --system --gid 10001 copilot \
     && chown copilot:copilot /data
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
+COPY --from=build /opt/models /opt/models
 ENV PATH=/opt/venv/bin:$PATH \
     COPILOT_ENVIRONMENT=production \
     COPILOT_DATA_DIR=/data \
+    COPILOT_MODEL_CACHE_DIR=/opt/models \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false

@@ -1,7 +1,7 @@
 """Load benchmark of ``POST /v1/suggestions`` against a running server (not a test).
 
 Starts the API with uvicorn in a child process on a free 127.0.0.1 port, with the sample knowledge
-base (local Qdrant on disk), a SQLite store and a fake LLM of fixed latency, so the figures measure
+base (the embedded index on disk), a SQLite store and a fake LLM of fixed latency, so the figures measure
 the service's own overhead on top of the model: HTTP, auth, PII masking, retrieval (embedding the
 query), prompt rendering, output checks, the store write and the access log. Then, for each
 concurrency level, clients send requests back to back and the script reports requests/s and

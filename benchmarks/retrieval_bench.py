@@ -9,6 +9,7 @@ latency includes embedding the query; queries are three-turn conversations.
     .venv/bin/python benchmarks/retrieval_bench.py --sizes 1000 10000 --queries 50
     .venv/bin/python benchmarks/retrieval_bench.py --embedder hashing-384  # index cost without the model
     .venv/bin/python benchmarks/retrieval_bench.py --engine local --sizes 1000 10000
+    .venv/bin/python benchmarks/retrieval_bench.py --backend torch --sizes 1000 10000  # MiniLM on PyTorch
 
 Prints a markdown table and writes JSON to benchmarks/results/retrieval_bench.json.
 """
@@ -45,7 +46,9 @@ def passage(rng: random.Random, sentences: int = 6) -> str:
     return " ".join(rng.choice(TEMPLATES).format(*rng.sample(WORDS, 4)) for _ in range(sentences))
 
 
-def run_size(size: int, queries: int, embedder_name: str, qdrant_url: str | None, engine: str) -> dict[str, float]:
+def run_size(
+    size: int, queries: int, embedder_name: str, qdrant_url: str | None, engine: str, backend: str
+) -> dict[str, float]:
     from knowledge_base.config import RetrievalConfig
     from knowledge_base.documents import Document
     from knowledge_base.loaders import LoadResult, SourcedDocument
@@ -58,7 +61,7 @@ def run_size(size: int, queries: int, embedder_name: str, qdrant_url: str | None
     data_dir = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
     config = RetrievalConfig(
         data_dir=data_dir, qdrant_url=qdrant_url, qdrant_engine=engine, embedding_model=embedder_name,
-        collection=f"bench{size}",
+        embedding_backend=backend, collection=f"bench{size}",
     )
     docs = [
         Document(
@@ -105,32 +108,36 @@ def main() -> int:
     parser.add_argument("--embedder", default="all-MiniLM-L6-v2")
     parser.add_argument("--qdrant-url", default=None)
     parser.add_argument("--engine", choices=["edge", "local"], default="edge", help="embedded engine (no server)")
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx", help="where the model runs")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/retrieval_bench.json"))
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_size(args.one, args.queries, args.embedder, args.qdrant_url, args.engine)))
+        print(json.dumps(run_size(args.one, args.queries, args.embedder, args.qdrant_url, args.engine, args.backend)))
         return 0
     rows = []
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)]
-        cmd += ["--embedder", args.embedder, "--engine", args.engine]
+        cmd += ["--embedder", args.embedder, "--engine", args.engine, "--backend", args.backend]
         if args.qdrant_url:
             cmd += ["--qdrant-url", args.qdrant_url]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True)
         engine = "server" if args.qdrant_url else args.engine
         measured = json.loads(out.stdout.strip().splitlines()[-1])
-        row = {"size": size, "embedder": args.embedder, "engine": engine, **measured}
+        row = {"size": size, "embedder": args.embedder, "engine": engine, "backend": args.backend, **measured}
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
-    keys = ["size", "engine", "chunks", "ingest_chunks_per_s", "search_ms_p50", "search_ms_p95", "peak_rss_mb"]
+    keys = ["size", "engine", "backend", "chunks", "ingest_chunks_per_s", "search_ms_p50", "search_ms_p95"]
+    keys.append("peak_rss_mb")
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for row in rows:
         print("| " + " | ".join(str(row[k]) for k in keys) + " |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
-    existing[f"{args.embedder}/{rows[0]['engine'] if rows else args.engine}"] = rows
+    engine = rows[0]["engine"] if rows else args.engine
+    suffix = f"/{args.backend}" if not args.embedder.startswith("hashing-") else ""
+    existing[f"{args.embedder}/{engine}{suffix}"] = rows
     args.out.write_text(json.dumps(existing, indent=2))
     return 0
 

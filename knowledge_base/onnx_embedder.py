@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 #: Bumped when the export recipe changes, so that old exports are not reused.
 EXPORT_VERSION = 1
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_EDGE = 1 << 20  # bytes of a large file's head and tail that go into the export key
 _PROBE = "My card payment was declined at the till, can you tell me why?"
 
 
@@ -74,18 +75,29 @@ def load_pipeline(directory: Path) -> ModelLayout:
 
 
 def export_key(layout: ModelLayout) -> str:
-    """Changes when the model's files or the exporter change; cheap (sizes and times, no hashing)."""
-    parts = [f"v{EXPORT_VERSION}", str(layout.directory.resolve())]
-    for path in sorted(layout.directory.glob("*")):
-        if path.is_file():
-            stat = path.stat()
-            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    """Changes when the model's files or the exporter change.
+
+    Small files are hashed whole; large ones (the weights) by size and their first and last MiB, which
+    tells apart two fine-tunings of one architecture without reading 90 MB at every start. Paths and
+    times are left out, so a copied install (a container image) finds its export.
+    """
+    digest = hashlib.sha256(f"v{EXPORT_VERSION}".encode())
+    for path in sorted(p for p in layout.directory.rglob("*") if p.is_file()):
+        size = path.stat().st_size
+        digest.update(f"|{path.relative_to(layout.directory).as_posix()}:{size}:".encode())
+        with path.open("rb") as handle:
+            if size <= 2 * _EDGE:
+                digest.update(handle.read())
+            else:
+                digest.update(handle.read(_EDGE))
+                handle.seek(size - _EDGE)
+                digest.update(handle.read(_EDGE))
     for dist in ("torch", "transformers", "onnx", "onnxscript"):
         try:
-            parts.append(f"{dist}={metadata.version(dist)}")
+            digest.update(f"|{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
-            parts.append(f"{dist}=none")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+            digest.update(f"|{dist}=none".encode())
+    return digest.hexdigest()[:16]
 
 
 def export_onnx(layout: ModelLayout, target: Path) -> None:

@@ -78,3 +78,16 @@ def test_an_export_that_cannot_be_written_falls_back_to_pytorch(
     assert "runs on PyTorch" in caplog.text
     np.testing.assert_allclose(embedder.embed(TEXTS[:3]), reference.embed(TEXTS[:3]), atol=1e-6)
     assert embedder.dim == 384
+
+
+def test_prepare_model_reports_the_export_it_reuses(exported: OnnxEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from copilot.cli import app
+
+    monkeypatch.setenv("COPILOT_EMBEDDING_MODEL", "all-MiniLM-L6-v2")
+    monkeypatch.setenv("COPILOT_MODEL_CACHE_DIR", str(exported.onnx_path.parent))
+    result = CliRunner().invoke(app, ["kb", "prepare-model"])
+    assert result.exit_code == 0, result.output
+    assert "model all-MiniLM-L6-v2: 384 dimensions, backend onnx" in result.output
+    assert f"ONNX export: {exported.onnx_path}" in result.output

@@ -98,3 +98,9 @@ def test_eval_json_has_exactly_the_keys(tmp_path: Path) -> None:
     again = runner.invoke(app, ["kb", "eval", "--kb", str(_kb(tmp_path)), "--cases", str(cases)])
     assert again.exit_code == 0 and "mrr@10" in again.output
     assert len(list((tmp_path / "data" / "eval-indexes").iterdir())) == 1
+
+
+def test_prepare_model_names_the_model_and_backend() -> None:
+    result = runner.invoke(app, ["kb", "prepare-model"])
+    assert result.exit_code == 0, result.output
+    assert "model hashing-128: 128 dimensions, backend none (deterministic fake)" in result.output

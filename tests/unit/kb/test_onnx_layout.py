@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,17 @@ def test_the_export_key_follows_the_model_files(tmp_path: Path) -> None:
     assert export_key(load_pipeline(d)) == before
     (d / "model.safetensors").write_bytes(b"new weights")
     assert export_key(load_pipeline(d)) != before
+
+
+def test_the_export_key_sees_a_change_inside_large_weights_and_not_a_copy(tmp_path: Path) -> None:
+    d = model_dir(tmp_path, modules=["Transformer", "Pooling"], pooling=MEAN)
+    weights = bytearray(3 << 20)
+    (d / "model.safetensors").write_bytes(bytes(weights))
+    before = export_key(load_pipeline(d))
+    weights[-1] = 1  # a different tail, same size
+    (d / "model.safetensors").write_bytes(bytes(weights))
+    changed = export_key(load_pipeline(d))
+    assert changed != before
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(d, copy)
+    assert export_key(load_pipeline(copy)) == changed
