@@ -215,7 +215,7 @@ class OnnxEmbedder:
                 log.info("exporting %s to ONNX at %s (once)", self._model_name, path)
                 try:
                     export_onnx(self.layout, path)
-                except (OSError, ImportError, RuntimeError) as exc:
+                except Exception as exc:  # any failed export degrades to PyTorch, logged
                     # The service still works, on PyTorch (the same vectors, slower); say why once.
                     log.warning("%s runs on PyTorch: the ONNX export failed: %s", self._model_name, exc)
                     self._fallback = SentenceTransformerEmbedder(self._model_name, batch_size=self._batch_size)

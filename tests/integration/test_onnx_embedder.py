@@ -91,3 +91,15 @@ def test_prepare_model_reports_the_export_it_reuses(exported: OnnxEmbedder, monk
     assert result.exit_code == 0, result.output
     assert "model all-MiniLM-L6-v2: 384 dimensions, backend onnx" in result.output
     assert f"ONNX export: {exported.onnx_path}" in result.output
+
+
+def test_any_failed_export_falls_back_to_pytorch(
+    tmp_path: Path, reference: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_export(*_: object) -> None:
+        raise KeyError("token_type_ids")  # e.g. a tokenizer without the inputs the graph expects
+
+    monkeypatch.setattr(onnx_embedder, "export_onnx", broken_export)
+    embedder = OnnxEmbedder("all-MiniLM-L6-v2", cache_dir=tmp_path / "models")
+    assert embedder.backend == "torch"
+    np.testing.assert_allclose(embedder.embed(TEXTS[:2]), reference.embed(TEXTS[:2]), atol=1e-6)
