@@ -107,20 +107,23 @@ def git_sha(root: Path = _REPO) -> str | None:
             return os.environ[name]
     git = root / ".git"
     try:
-        if git.is_file():  # a worktree: "gitdir: <path>"
-            git = Path(git.read_text().split(":", 1)[1].strip())
+        if git.is_file():  # a worktree: "gitdir: <path>", relative to the work tree or absolute
+            git = (root / git.read_text().split(":", 1)[1].strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref:"):
             return head
         ref = head.split(":", 1)[1].strip()
-        ref_file = git / ref
-        if ref_file.exists():
-            return ref_file.read_text().strip()
-        packed = git / "packed-refs"
-        if packed.exists():
-            for line in packed.read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split(" ", 1)[0]
+        # A worktree keeps its HEAD; branches live in the main repository's directory ("commondir").
+        common = (git / (git / "commondir").read_text().strip()).resolve() if (git / "commondir").exists() else git
+        for base in dict.fromkeys((git, common)):
+            ref_file = base / ref
+            if ref_file.exists():
+                return ref_file.read_text().strip()
+            packed = base / "packed-refs"
+            if packed.exists():
+                for line in packed.read_text().splitlines():
+                    if line.endswith(" " + ref):
+                        return line.split(" ", 1)[0]
     except (OSError, IndexError):
         return None
     return None

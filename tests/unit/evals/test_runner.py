@@ -4,6 +4,8 @@ run folder contents, the output cache, concurrency, errors, safety metrics, the 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -294,3 +296,22 @@ def test_git_sha_reads_the_repository_or_the_environment(monkeypatch: pytest.Mon
     (repo / ".git" / "packed-refs").write_text("# pack\ncafef00d refs/heads/main\n")
     assert git_sha(repo) == "cafef00d"
     assert git_sha(tmp_path / "nowhere") is None
+
+
+def test_git_sha_reads_a_worktree_on_its_own_branch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("GIT_SHA", "GITHUB_SHA", "CI_COMMIT_SHA"):
+        monkeypatch.delenv(name, raising=False)
+    repo, tree = tmp_path / "repo", tmp_path / "tree"
+
+    def git(*args: str, cwd: Path = repo) -> str:
+        env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": os.environ["PATH"]}
+        return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+    repo.mkdir()
+    git("init", "-q", "-b", "main")
+    git("commit", "-q", "--allow-empty", "-m", "first")
+    git("worktree", "add", "-q", "-b", "feature", str(tree))
+    git("commit", "-q", "--allow-empty", "-m", "on the branch", cwd=tree)
+    assert git_sha(tree) == git("rev-parse", "HEAD", cwd=tree).strip()
+    assert git_sha(tree) != git_sha(repo) == git("rev-parse", "HEAD").strip()
