@@ -13,6 +13,7 @@ optionally a normalisation layer). :func:`load_pipeline` refuses anything else w
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -169,12 +170,10 @@ class OnnxEmbedder:
         *,
         cache_dir: Path,
         batch_size: int = 32,
-        threads: int = 0,
     ) -> None:
         self._model_name = model
         self._cache_dir = cache_dir
         self._batch_size = batch_size
-        self._threads = threads
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -198,7 +197,7 @@ class OnnxEmbedder:
         self._load()
         return "torch" if self._fallback is not None else "onnx"
 
-    @property
+    @functools.cached_property
     def onnx_path(self) -> Path:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", self._model_name).strip("._") or "model"
         return self._cache_dir / f"{stem}-{export_key(self.layout)}.onnx"
@@ -222,7 +221,6 @@ class OnnxEmbedder:
                     return
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            options.intra_op_num_threads = self._threads
             session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             tokenizer = Tokenizer.from_file(str(self.layout.directory / "tokenizer.json"))
             tokenizer.enable_truncation(self.layout.max_seq_length)

@@ -61,6 +61,11 @@ class Passage:
     chunk_index: int
     score: float
 
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any], score: float = 0.0) -> Passage:
+        return cls(str(payload.get("text", "")), str(payload.get("heading", "")),
+                   int(payload.get("chunk_index", 0)), score)
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -135,6 +140,17 @@ def allowed(audience: CallerAudience, payload: dict[str, Any]) -> bool:
     return payload.get("audience") == Audience.PUBLIC.value and payload.get("kind") == DocumentKind.ARTICLE.value
 
 
+def _visible(audience: CallerAudience, payload: dict[str, Any], what: str, *, doc_id: str | None = None) -> bool:
+    """Whether a returned point passed the filter it was asked for; if not, it is dropped and logged."""
+    if allowed(audience, payload) and (doc_id is None or payload.get("doc_id") == doc_id):
+        return True
+    log.error(
+        f"access filter bypassed: dropped a {what} the caller may not see",
+        extra={"event": "access_violation", "doc_id": payload.get("doc_id"), "audience": audience.value},
+    )
+    return False
+
+
 class Retriever:
     """Searches a :class:`QdrantIndex` for a question or a conversation."""
 
@@ -204,12 +220,7 @@ class Retriever:
             weights.append(plan.sparse_weight)
         if self.index.current_collection() is None:
             return []
-        # Customers search the public mirror (internal content is not in it); the filter still applies.
-        target = (
-            self.index.public_alias
-            if audience is CallerAudience.CUSTOMER and self.index.has_public_mirror()
-            else self.index.alias
-        )
+        target = self._collection_for(audience)
         if self.fusion.mode == "chunk":
             response = self.index.client.query_points(
                 target,
@@ -241,32 +252,22 @@ class Retriever:
         if self.index.current_collection() is None:
             return []
         flt = access_filter(audience, SearchFilters(doc_ids=(doc_id,)))
-        target = (
-            self.index.public_alias
-            if audience is CallerAudience.CUSTOMER and self.index.has_public_mirror()
-            else self.index.alias
-        )
         points, _ = self.index.client.scroll(
-            target, scroll_filter=flt, limit=limit, with_payload=True, with_vectors=False
+            self._collection_for(audience), scroll_filter=flt, limit=limit, with_payload=True, with_vectors=False
         )
-        passages = []
-        for point in points:
-            payload = point.payload or {}
-            if not allowed(audience, payload) or payload.get("doc_id") != doc_id:
-                log.error(
-                    "access filter bypassed: dropped a passage the caller may not see",
-                    extra={"event": "access_violation", "doc_id": payload.get("doc_id"), "audience": audience.value},
-                )
-                continue
-            passages.append(
-                Passage(
-                    str(payload.get("text", "")),
-                    str(payload.get("heading", "")),
-                    int(payload.get("chunk_index", 0)),
-                    0.0,
-                )
-            )
+        payloads = [point.payload or {} for point in points]
+        passages = [
+            Passage.from_payload(payload)
+            for payload in payloads
+            if _visible(audience, payload, "passage", doc_id=doc_id)
+        ]
         return sorted(passages, key=lambda p: p.chunk_index)
+
+    def _collection_for(self, audience: CallerAudience) -> str:
+        # Customers read the public mirror (internal content is not in it); the filter still applies.
+        if audience is CallerAudience.CUSTOMER and self.index.has_public_mirror():
+            return self.index.public_alias
+        return self.index.alias
 
     def _fuse(
         self,
@@ -286,12 +287,7 @@ class Retriever:
             seen_docs: set[str] = set()
             for rank, point in enumerate(points):
                 payload = point.payload or {}
-                if not allowed(audience, payload):
-                    log.error(
-                        "access filter bypassed: dropped a hit the caller may not see",
-                        extra={"event": "access_violation", "doc_id": payload.get("doc_id"),
-                               "audience": audience.value},
-                    )
+                if not _visible(audience, payload, "hit"):
                     continue
                 doc_id = str(payload.get("doc_id"))
                 contribution = weight / (rrf_k + rank + 1)
@@ -328,15 +324,7 @@ class Retriever:
                     audience=Audience(head.get("audience", Audience.INTERNAL.value)),
                     tags=tuple(head.get("tags") or ()),
                     score=doc_score[doc_id],
-                    passages=tuple(
-                        Passage(
-                            str(chunk_payload[c].get("text", "")),
-                            str(chunk_payload[c].get("heading", "")),
-                            int(chunk_payload[c].get("chunk_index", 0)),
-                            chunk_score[c],
-                        )
-                        for c in best
-                    ),
+                    passages=tuple(Passage.from_payload(chunk_payload[c], chunk_score[c]) for c in best),
                     similarity=similarity.get(doc_id, 0.0),
                 )
             )
