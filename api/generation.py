@@ -94,6 +94,10 @@ def _record(op: Operation[In, Out], services: Services, principal: Principal, re
     interaction_id = str(uuid.uuid4())
     stored = result.model_copy(update={"id": interaction_id})
     masked_output = mask_json(stored.model_dump(mode="json"), vault)
+    triage = stored.internal_triage if isinstance(stored, Answer) else getattr(stored, "triage", None)
+    if triage is not None:
+        # The stored interaction keeps the whole triage result (risks, procedure), even for a customer answer.
+        masked_output["triage"] = mask_json(triage.model_dump(mode="json"), vault)
     citations: list[str] = []
     handoff_needed, handoff_reason = False, None
     if isinstance(stored, Suggestion | Answer):
@@ -128,6 +132,8 @@ def _record(op: Operation[In, Out], services: Services, principal: Principal, re
             headers={"Retry-After": str(services.api.retry_after_s)},
         ) from exc
     services.metrics.observe_result(op.surface, stored.provider, handoff_reason if handoff_needed else None)
+    if triage is not None:
+        services.metrics.observe_triage(triage)
     return stored
 
 

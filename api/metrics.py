@@ -22,6 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 from copilot.llm.base import Usage
 from copilot.llm.breaker import BreakerState
+from copilot.triage.result import TriageResult
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -80,6 +81,10 @@ class Metrics:
             "copilot_handoffs", "Responses that hand the case to a person, by reason.", ["surface", "reason"],
             registry=r,
         )
+        self.triage = Counter(
+            "copilot_triage_contacts", "Triaged contacts by surface, contact area, risk and handoff reason.",
+            ["surface", "area", "risk", "reason"], registry=r,
+        )
         self.feedback = Counter(
             "copilot_feedback", "Agent verdicts by verdict and reason.", ["verdict", "reason"], registry=r
         )
@@ -98,6 +103,13 @@ class Metrics:
         self.interactions.labels(surface, provider).inc()
         if handoff_reason is not None:
             self.handoffs.labels(surface, handoff_reason).inc()
+
+    def observe_triage(self, result: TriageResult) -> None:
+        """One triaged contact: counted once per detected risk (``none`` when there is none)."""
+        reason = result.handoff.reason if result.handoff.needed else "none"
+        risks: list[str] = list(result.detected_risks) or ["none"]
+        for risk in risks:
+            self.triage.labels(result.surface, result.area, risk, reason or "none").inc()
 
     def set_breakers(self, states: Mapping[str, BreakerState]) -> None:
         """Initialise the breaker gauges (at start-up)."""

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from copilot.triage.result import CustomerTriage, TriageHandoffReason, TriageResult
 from knowledge_base.query import Turn as KBTurn
 
 MAX_TURN_CHARS = 8_000
 MAX_TURNS = 200
 MAX_CONTEXT_FIELDS = 20
 
-HandoffReason = Literal[
-    "customer_request",
-    "missing_knowledge",
-    "unsupported_request",
-    "policy_restriction",
-    "sensitive_topic",
-    "pending_clarification",
-    "low_confidence",
-    "ungrounded_draft",
-    "service_degraded",
-]
+#: Triage's reasons, and the ones the drafting checks and the service add.
+HandoffReason = TriageHandoffReason | Literal["low_confidence", "ungrounded_draft", "service_degraded"]
 
 
 class ConversationTurn(BaseModel):
@@ -130,6 +122,8 @@ class Suggestion(PipelineResult):
     intent: str | None = None
     curated_answer_id: str | None = None
     flags: Flags = Field(default_factory=Flags)
+    #: Intent, risks, request, handoff and the procedure that applies, with what decided each.
+    triage: TriageResult | None = None
 
 
 class Answer(PipelineResult):
@@ -138,6 +132,17 @@ class Answer(PipelineResult):
     confidence: float = Field(ge=0.0, le=1.0)
     handoff: Handoff = Field(default_factory=Handoff)
     curated_answer_id: str | None = None
+    #: The customer's view of triage; the full result is stored with the interaction, never sent.
+    triage: CustomerTriage | None = None
+    _internal_triage: TriageResult | None = PrivateAttr(default=None)
+
+    @property
+    def internal_triage(self) -> TriageResult | None:
+        return self._internal_triage
+
+    def with_internal_triage(self, result: TriageResult) -> Answer:
+        self._internal_triage = result
+        return self
 
 
 class Summary(PipelineResult):
@@ -147,6 +152,7 @@ class Summary(PipelineResult):
     status: Literal["resolved", "pending", "escalated"]
     next_steps: list[str] = Field(default_factory=list)
     customer_sentiment: Literal["positive", "neutral", "negative"]
+    triage: TriageResult | None = None
 
     @field_validator("summary")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 from copilot.llm.gateway import GatewayObserver, LLMGateway
 from copilot.llm.registry import build_gateway
@@ -20,6 +21,8 @@ from copilot.pipelines.summarize import SummarizePipeline
 from copilot.prompts import PROMPTS_DIR, PromptLibrary
 from copilot.schemas import Answer, AnswerInput, ConversationInput, ReplyInput, Suggestion, Summary
 from copilot.settings import Settings
+from copilot.triage.classifier import Triage
+from copilot.triage.result import TriageResult
 from knowledge_base.service import KnowledgeBase
 
 __all__ = ["Copilot"]
@@ -37,8 +40,12 @@ class Copilot:
         curated: CuratedAnswers | None = None,
         reply_config: ReplyConfig | None = None,
         summary_deadline_s: float | None = None,
+        triage: Triage | None = None,
+        triage_model: Path | None = None,
     ) -> None:
         self.kb = kb
+        # No triage, no service: a missing or mismatched model stops start-up here (TriageModelError).
+        self.triager = triage or Triage.for_embedder(kb.embedder, path=triage_model)
         self.gateway = gateway
         self.prompts = prompts or PromptLibrary(PROMPTS_DIR)
         self.curated = curated
@@ -46,6 +53,7 @@ class Copilot:
             kb.retriever,
             gateway,
             self.prompts,
+            self.triager,
             embed=kb.embedder.embed,
             curated=curated,
             config=reply_config,
@@ -71,7 +79,8 @@ class Copilot:
             deadline_s=settings.llm_request_deadline_s,
         )
         return cls(
-            kb, gateway, curated=curated, reply_config=config, summary_deadline_s=settings.llm_request_deadline_s
+            kb, gateway, curated=curated, reply_config=config, summary_deadline_s=settings.llm_request_deadline_s,
+            triage_model=settings.triage_model_path,
         )
 
     # -- pipelines --------------------------------------------------------------------------------
@@ -88,8 +97,17 @@ class Copilot:
     def answer(self, request: AnswerInput) -> Answer:
         return self.answer_outcome(request).as_answer()
 
+    def triage(self, request: ConversationInput, *, surface: Literal["agent", "customer"] = "agent") -> TriageResult:
+        """Triage a conversation (PII masked first) with the retrieval evidence of the caller's surface."""
+        return self.reply.triage_only(request, surface)
+
     def summarize(self, request: ConversationInput) -> Summary:
-        return self.summarizer.run(request)
+        return self._with_triage(self.summarizer.run(request), request)
+
+    def _with_triage(self, summary: Summary, request: ConversationInput) -> Summary:
+        if not any(t.role == "customer" for t in request.conversation):
+            return summary
+        return summary.model_copy(update={"triage": self.triage(request, surface="agent")})
 
     def stream_suggest(self, request: ReplyInput) -> Iterator[str | Suggestion]:
         for item in self.reply.stream(request, "agent"):
@@ -100,7 +118,8 @@ class Copilot:
             yield item.as_answer() if isinstance(item, ReplyOutcome) else item
 
     def stream_summarize(self, request: ConversationInput) -> Iterator[str | Summary]:
-        return self.summarizer.stream(request)
+        for item in self.summarizer.stream(request):
+            yield self._with_triage(item, request) if isinstance(item, Summary) else item
 
     def close(self) -> None:
         self.kb.close()

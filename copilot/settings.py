@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     # Pipelines and guardrails
     approved_answers_path: Path | None = Field(default=None, description="Curated answers file (YAML).")
     curated_threshold: float = Field(default=0.82, ge=0.0, le=1.0)
+    triage_model_path: Path | None = Field(
+        default=None, description="Triage model (.npz); unset means the one packaged for the embedding model."
+    )
     canaries: list[str] = Field(
         default_factory=list, description="Strings that must never reach a customer (leak tripwires)."
     )

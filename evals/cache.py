@@ -4,7 +4,8 @@ An entry is keyed by a hash of the case (its id and the hash of what the system 
 surface, customer context; labels are left out so a corrected label re-scores the cached output), the
 task and surface, the prompt's id, version and file content, the provider and model, the knowledge
 base's fingerprint (every indexed document's content hash and the embedding model), and a
-fingerprint of the pipeline code (``copilot/pipelines``, ``copilot/guardrails``, ``knowledge_base``, the
+fingerprint of the pipeline code (``copilot/pipelines``, ``copilot/guardrails``, ``copilot/triage`` with its
+model, ``knowledge_base``, the
 curated answers and the scripted fakes). A change to any of these is a miss; a change to the metrics or the labels
 is a hit. Judge scores are cached the same way under the output's key, the judge and its model.
 
@@ -37,7 +38,8 @@ def source_fingerprint(paths: Iterable[Path]) -> str:
     for root in paths:
         if root.is_dir():
             files = sorted(
-                p for p in root.rglob("*") if p.suffix in {".py", ".yaml", ".yml"} and "__pycache__" not in p.parts
+                p for p in root.rglob("*")
+                if p.suffix in {".py", ".yaml", ".yml", ".npz", ".jsonl"} and "__pycache__" not in p.parts
             )
         else:
             files = [root] if root.exists() else []

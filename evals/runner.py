@@ -173,6 +173,8 @@ def _code_fingerprint() -> str:
         [
             root / "pipelines",
             root / "guardrails",
+            # Triage decides handoffs: its code, its data and its model file are all in here.
+            root / "triage",
             root / "curated",
             root / "service.py",
             root / "prompts.py",

@@ -117,3 +117,23 @@ def ingestor(index: QdrantIndex, embedder: CountingEmbedder) -> Ingestor:
 def fixture_retriever(index: QdrantIndex, embedder: CountingEmbedder, ingestor: Ingestor) -> Retriever:
     ingestor.ingest(as_loaded(FIXTURE_DOCS))
     return Retriever(index, embedder)
+
+
+def answering_triage(embedder: object) -> object:
+    """A triage that lets every question through (no risk, a covered question), for tests of what the
+    guardrails behind triage do when a draft is made. Triage's own decisions are tested in tests/unit/triage."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from copilot.triage.classifier import Triage
+
+    base = Triage.for_embedder(embedder)
+    heads = dict(base.model.heads)
+    heads["risks"] = replace(heads["risks"], bias=np.full_like(heads["risks"].bias, -60.0))
+    heads["sensitive"] = replace(heads["sensitive"], bias=np.full_like(heads["sensitive"].bias, -60.0))
+    request_bias = np.full_like(heads["request"].bias, -60.0)
+    request_bias[heads["request"].labels.index("question")] = 60.0
+    heads["request"] = replace(heads["request"], bias=request_bias)
+    heads["answerable"] = replace(heads["answerable"], bias=np.full_like(heads["answerable"].bias, 60.0))
+    return Triage(replace(base.model, heads=heads), base.embed, failsafe=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import answers, feedback, health, interactions, kb, suggestions, summaries
+from api.routes import answers, feedback, health, interactions, kb, suggestions, summaries, triage
 
 __all__ = ["ROUTERS"]
 
@@ -12,6 +12,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     suggestions.router,
     answers.router,
     summaries.router,
+    triage.router,
     feedback.router,
     interactions.router,
     kb.router,

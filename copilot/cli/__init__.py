@@ -14,6 +14,7 @@ import typer
 from copilot.cli.kb import kb_app
 from copilot.cli.pipelines import answer, suggest, summarize
 from copilot.cli.prompts import prompts_app
+from copilot.cli.triage import triage_app
 
 app = typer.Typer(
     name="copilot",
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(kb_app, name="kb")
 app.add_typer(prompts_app, name="prompts")
+app.add_typer(triage_app, name="triage")
 app.command("suggest")(suggest)
 app.command("answer")(answer)
 app.command("summarize")(summarize)

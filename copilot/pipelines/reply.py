@@ -1,9 +1,11 @@
 """Suggested replies (agents) and self-serve answers (customers): one pipeline, two surfaces.
 
-The path of a request: PII masked -> handoff policy on the customer's own words -> curated answer? ->
-retrieval under the caller's access filter -> draft (LLM through the gateway, or extractive) ->
-structured output parsed, repaired once or replaced -> citations checked against what was retrieved,
-sentences checked against the cited passages, output rules and leaks checked -> placeholders restored.
+The path of a request: PII masked -> triage heads on the embeddings the search reuses (intent, risks,
+request; the policy rules can only add a handoff) -> retrieval under the caller's access filter ->
+triage's decision, with retrieval as the evidence for ``answerable`` -> curated answer? -> draft (LLM
+through the gateway, or extractive) -> structured output parsed, repaired once or replaced ->
+citations checked against what was retrieved, sentences checked against the cited passages, output
+rules and leaks checked -> placeholders restored.
 
 On the customer surface nothing unchecked is ever shown: a draft that fails a check is replaced by a
 handoff. On the agent surface the draft is kept, flagged, and its confidence lowered.
@@ -23,13 +25,7 @@ from pydantic import BaseModel, Field
 from copilot.guardrails.grounding import EmbedFn, check_grounding, filter_citations
 from copilot.guardrails.injection import InjectionVerdict, LeakDetector, contains_canary, detect_injection
 from copilot.guardrails.pii import PiiVault
-from copilot.guardrails.policy import (
-    HANDOFF_MESSAGES,
-    PolicyDecision,
-    classify_request,
-    handoff_message,
-    output_violations,
-)
+from copilot.guardrails.policy import HANDOFF_MESSAGES, SENSITIVE_MESSAGES, output_violations
 from copilot.llm.base import ChatRequest, ChatResult
 from copilot.llm.errors import ProviderError
 from copilot.llm.gateway import LLMGateway
@@ -55,6 +51,7 @@ from copilot.prompts import PromptLibrary, PromptTemplate
 from copilot.schemas import (
     Answer,
     Citation,
+    ConversationInput,
     ConversationTurn,
     Flags,
     Handoff,
@@ -63,6 +60,8 @@ from copilot.schemas import (
     Suggestion,
     UsageOut,
 )
+from copilot.triage.classifier import Triage
+from copilot.triage.result import CustomerTriage, TriageResult
 from knowledge_base.documents import Audience, DocumentKind
 from knowledge_base.query import Turn as KBTurn
 from knowledge_base.search import CallerAudience, Retriever, SearchHit
@@ -115,7 +114,7 @@ class _Prepared:
     vault: PiiVault
     turns: list[ConversationTurn]
     last: str
-    policy: PolicyDecision
+    triage: TriageResult
     injection: InjectionVerdict
     curated: CuratedMatch | None
     hits: list[SearchHit]
@@ -156,6 +155,7 @@ class ReplyOutcome:
     curated_answer_id: str | None = None
     llm_calls: int = 0
     retrieved: list[str] = field(default_factory=list)
+    triage: TriageResult | None = None
 
     def _shared(self) -> dict[str, object]:
         """The fields a Suggestion and an Answer both carry."""
@@ -172,11 +172,15 @@ class ReplyOutcome:
         }
 
     def as_suggestion(self) -> Suggestion:
-        return Suggestion(draft=self.text, intent=self.intent, flags=self.flags, **self._shared())  # type: ignore[arg-type]
+        intent = self.intent or (self.triage.intent[0].intent if self.triage else None)
+        return Suggestion(draft=self.text, intent=intent, flags=self.flags, triage=self.triage,
+                          **self._shared())  # type: ignore[arg-type]
 
     def as_answer(self) -> Answer:
-        # Customers get the answer, never the guardrail flags or the model's intent label.
-        return Answer(answer=self.text, **self._shared())  # type: ignore[arg-type]
+        # Customers get the answer, never the guardrail flags, the risks or the procedure.
+        answer = Answer(answer=self.text, triage=CustomerTriage.of(self.triage) if self.triage else None,
+                        **self._shared())  # type: ignore[arg-type]
+        return answer.with_internal_triage(self.triage) if self.triage else answer
 
 
 class ReplyPipeline:
@@ -187,12 +191,14 @@ class ReplyPipeline:
         retriever: Retriever,
         gateway: LLMGateway,
         prompts: PromptLibrary,
+        triage: Triage,
         *,
         embed: EmbedFn | None = None,
         curated: CuratedAnswers | None = None,
         config: ReplyConfig | None = None,
     ) -> None:
         self.retriever = retriever
+        self.triage = triage
         self.gateway = gateway
         self.prompts = prompts
         self.embed = embed
@@ -232,38 +238,37 @@ class ReplyPipeline:
         draft = yield from self._draft_streaming(prepared)
         yield self._finish(prepared, draft)
 
+    def triage_only(self, request: ConversationInput, surface: Surface) -> TriageResult:
+        """Triage as a request would see it (masked, with its surface's retrieval evidence), no draft."""
+        return self._prepare(request, surface).triage
+
     # -- steps ----------------------------------------------------------------------------------
 
-    def _prepare(self, request: ReplyInput, surface: Surface) -> _Prepared:
+    def _prepare(self, request: ConversationInput, surface: Surface) -> _Prepared:
         started = time.perf_counter()
         vault = PiiVault()
         turns = [ConversationTurn(role=t.role, text=vault.mask(t.text)) for t in request.conversation]
         last = next(t.text for t in reversed(turns) if t.role == "customer")
-        policy = classify_request(last)
-        if not policy.handoff:
-            # A sensitive situation said earlier in the chat still needs a specialist now.
-            for turn in turns:
-                earlier = classify_request(turn.text) if turn.role == "customer" else PolicyDecision.none()
-                if earlier.reason == "sensitive_topic":
-                    policy = earlier
-                    break
         verdict = detect_injection(last)
         # Placeholders carry no topic ("my email is [EMAIL_1]"): retrieval sees the words around them.
         query = [KBTurn(t.role, _PLACEHOLDER.sub(" ", t.text)) for t in turns if _PLACEHOLDER.sub("", t.text).strip()]
-        check_curated = self.curated is not None and policy.reason in (None, "sensitive_topic")
-        if query:
-            # The curated check's message and the search's query texts, embedded in one model call.
-            self.retriever.warm(query, extra=[last] if check_curated else [])
-        curated = None
-        if self.curated is not None and check_curated:
-            curated = self.curated.match(last)
+        if not any(t.role == "customer" for t in query):
+            query = [KBTurn(t.role, t.text) for t in turns]
+        # One model call embeds the curated check's message and the search's texts; triage reads the same
+        # embeddings, and the search after it reads them from memory.
+        self.retriever.warm(query, extra=[last, *self.triage.texts(query).unique])
+        reading = self.triage.read(query)
         audience = CallerAudience.CUSTOMER if surface == "customer" else CallerAudience.AGENT
         k = self.config.customer_k if surface == "customer" else self.config.agent_k
         hits = self.retriever.search(query, audience=audience, k=k)
         if surface == "customer":
             # Fail closed, again: nothing but public articles reaches the customer pipeline.
             hits = [h for h in hits if h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE]
-        return _Prepared(surface, vault, turns, last, policy, verdict, curated, hits, started)
+        triage = self.triage.decide(reading, surface=surface, evidence=[h.similarity for h in hits])
+        curated = None
+        if self.curated is not None and triage.handoff.reason in (None, "sensitive_topic"):
+            curated = self.curated.match(last)
+        return _Prepared(surface, vault, turns, last, triage, verdict, curated, hits, started)
 
     def _early_outcome(self, p: _Prepared) -> ReplyOutcome | None:
         """Outcomes decided without drafting: curated answers and customer handoffs."""
@@ -273,11 +278,12 @@ class ReplyPipeline:
             hits = {h.doc_id: h for h in p.hits}
             citations = [Citation(doc_id=d, title=hits[d].title if d in hits else d,
                                   url=hits[d].url if d in hits else None) for d in answer.doc_ids]
-            needed = p.policy.handoff
+            needed = p.triage.handoff.needed
+            why = p.triage.handoff.reason if needed else None
             return self._outcome(
                 p, answer.answer, citations, confidence=round(p.curated.similarity, 3),
-                handoff=Handoff(needed=needed, reason=p.policy.reason if needed else None,  # type: ignore[arg-type]
-                                message=handoff_message(p.policy.reason, p.policy.rule) if needed else None),
+                handoff=Handoff(needed=needed, reason=why,
+                                message=handoff_message(p.triage, why) if needed else None),
                 provider="curated", model=answer.id, prompt=PromptRef(id="curated", version=answer.id),
                 usage=UsageOut(), flags=Flags(injection_suspected=p.injection.flagged),
                 curated_answer_id=answer.id,
@@ -285,8 +291,8 @@ class ReplyPipeline:
         if p.surface != "customer":
             return None
         reason: str | None = None
-        if p.policy.handoff:
-            reason = p.policy.reason
+        if p.triage.handoff.needed:
+            reason = p.triage.handoff.reason
         elif not p.hits or p.hits[0].similarity < self.config.min_similarity:
             reason = "missing_knowledge"
         elif p.injection.flagged and p.hits[0].similarity < self.config.confident_similarity:
@@ -297,11 +303,11 @@ class ReplyPipeline:
         if reason == "sensitive_topic" and p.hits and p.hits[0].similarity >= self.config.confident_similarity:
             top = p.hits[0]
             citations = [Citation(doc_id=top.doc_id, title=top.title, url=top.url)]
-        message = handoff_message(reason, p.policy.rule if p.policy.handoff else None) or HANDOFF_MESSAGES[reason]
+        message = handoff_message(p.triage, reason)
         return self._outcome(
             p, message, citations, confidence=0.0,
             handoff=Handoff(needed=True, reason=reason, message=message),  # type: ignore[arg-type]
-            provider="policy", model="rules", prompt=PromptRef(id=template.id, version=template.version),
+            provider="triage", model=p.triage.model_version, prompt=PromptRef(id=template.id, version=template.version),
             usage=UsageOut(), flags=Flags(injection_suspected=p.injection.flagged),
         )
 
@@ -495,8 +501,12 @@ class ReplyPipeline:
             repaired_output=draft.repaired,
             fallback_reason=draft.fallback_reason,
         )
-        handoff_needed, handoff_reason = p.policy.handoff, p.policy.reason
-        if not handoff_needed and draft.model_handoff[0]:
+        handoff_needed = p.triage.handoff.needed
+        handoff_reason: str | None = p.triage.handoff.reason
+        if not handoff_needed and draft.model_handoff[0] and (
+            p.surface == "customer" or draft.model_handoff[1] == "sensitive_topic"
+        ):
+            # The model may add a handoff; on the agent surface only a specialist one (triage's meaning).
             handoff_needed, handoff_reason = True, draft.model_handoff[1] or "missing_knowledge"
         confidence = retrieval_confidence
         text = draft.text
@@ -537,9 +547,9 @@ class ReplyPipeline:
                     citations = []
                 confidence = 0.0
         confidence = round(min(1.0, max(0.0, confidence)), 3)
-        if p.surface == "agent" and not handoff_needed and confidence < 0.2:
-            handoff_needed, handoff_reason = True, "missing_knowledge"
-        message = handoff_message(handoff_reason, p.policy.rule) if handoff_needed else None
+        if p.surface == "agent":
+            citations = self._procedure_first(p, citations)
+        message = handoff_message(p.triage, handoff_reason) if handoff_needed else None
         return self._outcome(
             p,
             p.vault.restore(text),
@@ -588,7 +598,26 @@ class ReplyPipeline:
             curated_answer_id=curated_answer_id,
             llm_calls=llm_calls,
             retrieved=[h.doc_id for h in p.hits],
+            triage=p.triage,
         )
+
+    def _procedure_first(self, p: _Prepared, citations: list[Citation]) -> list[Citation]:
+        """On the agent surface the procedure triage names comes first among the sources."""
+        procedure = p.triage.procedure
+        if procedure is None:
+            return citations
+        rest = [c for c in citations if c.doc_id != procedure]
+        hit = next((h for h in p.hits if h.doc_id == procedure), None)
+        if hit is not None:
+            quote = hit.passages[0].text if hit.passages else ""
+            title = hit.title
+        else:
+            passages = self.retriever.document_passages(procedure, audience=CallerAudience.AGENT, limit=2)
+            if not passages:
+                return citations
+            quote, title = passages[0].text, passages[0].heading or procedure
+        first = Citation(doc_id=procedure, title=title, quote=" ".join(quote.split()[:40]))
+        return [first, *rest]
 
 
 def _only_bad_responses(exc: ProviderError) -> bool:
@@ -597,3 +626,13 @@ def _only_bad_responses(exc: ProviderError) -> bool:
 
     errors: list[tuple[str, ProviderError]] = list(getattr(exc, "errors", None) or [])
     return bool(errors) and all(isinstance(e, ProviderBadResponse) for _, e in errors)
+
+
+def handoff_message(triage: TriageResult, reason: str | None) -> str:
+    """The customer-facing words for a handoff: a sensitive one names the help its risk needs."""
+    if reason == "sensitive_topic" and triage.handoff.cause is not None:
+        key = "fraud_in_progress" if triage.handoff.cause in ("scam_in_progress", "unauthorised_activity") else (
+            triage.handoff.cause)
+        if key in SENSITIVE_MESSAGES:
+            return SENSITIVE_MESSAGES[key]
+    return HANDOFF_MESSAGES.get(reason or "", HANDOFF_MESSAGES["missing_knowledge"])

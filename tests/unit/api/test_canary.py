@@ -24,7 +24,7 @@ from copilot.llm.fake import FakeCall, FakeChatModel
 from copilot.llm.gateway import LLMGateway
 from copilot.service import Copilot
 from knowledge_base.service import KnowledgeBase
-from tests.conftest import CANARY
+from tests.conftest import CANARY, answering_triage
 from tests.unit.api.conftest import CUSTOMER, REPLY_CONFIG, AppFactory, parse_sse
 
 #: What only the internal documents say.
@@ -90,7 +90,10 @@ MODELS: dict[str, Callable[[FakeCall], str] | None] = {"echo": echo_sources, "le
 def test_canary_never_reaches_a_customer(make_app: AppFactory, kb: KnowledgeBase, model: str) -> None:
     behaviour = MODELS[model]
     fake = FakeChatModel(default_response=behaviour) if behaviour is not None else None
-    copilot = Copilot(kb, LLMGateway([fake] if fake is not None else []), reply_config=REPLY_CONFIG)
+    # Triage would hand most of these over (they ask for internal information); here every one is drafted,
+    # so the audience filter and the leak checks behind triage are what is tested.
+    copilot = Copilot(kb, LLMGateway([fake] if fake is not None else []), reply_config=REPLY_CONFIG,
+                      triage=answering_triage(kb.embedder))  # type: ignore[arg-type]
     answered = 0
     with TestClient(make_app(copilot=copilot)) as client:
         for question in ADVERSARIAL:

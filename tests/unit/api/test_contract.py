@@ -104,7 +104,7 @@ def test_every_error_is_documented_as_a_problem(contract_app: FastAPI) -> None:
     assert "HTTPValidationError" not in schemas and "Problem" in schemas and "ValidationProblem" in schemas
     ids = sorted(op["operationId"] for item in document["paths"].values() for op in item.values())
     assert ids == sorted([
-        "createSuggestion", "createAnswer", "createSummary", "createFeedback", "getInteraction",
+        "createSuggestion", "createAnswer", "createSummary", "createTriage", "createFeedback", "getInteraction",
         "searchKnowledgeBase", "upsertDocument", "deleteDocument", "startReindex", "getReindexJob",
         "getHealth", "getReadiness", "getMetrics",
     ])

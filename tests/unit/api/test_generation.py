@@ -109,9 +109,12 @@ def test_handoff_is_stored_with_its_reason(client: TestClient, store: Store) -> 
     body = {"question": "I want to speak to a real person please"}
     result = client.post("/v1/answers", json=body, headers=CUSTOMER).json()
 
-    assert result["handoff"] == {"needed": True, "reason": "customer_request", "message": result["handoff"]["message"]}
+    # Which reason triage gives is tested in tests/unit/triage; here: the handoff is stored as returned.
+    reason = result["handoff"]["reason"]
+    assert result["handoff"]["needed"] is True and reason in ("customer_request", "sensitive_topic")
     stored = store.get_interaction(result["id"])
-    assert stored is not None and stored.handoff_needed and stored.handoff_reason == "customer_request"
+    assert stored is not None and stored.handoff_needed and stored.handoff_reason == reason
+    assert stored.masked_output["triage"]["handoff"]["reason"] == reason
 
 
 def test_provider_outage_degrades_to_the_extractive_draft(make_app: AppFactory, kb: KnowledgeBase) -> None:

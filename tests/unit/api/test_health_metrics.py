@@ -133,7 +133,7 @@ def test_metrics_cover_http_llm_handoffs_and_feedback(make_app: AppFactory, kb: 
     copilot = Copilot(kb, LLMGateway([primary, secondary], GatewayPolicy(max_retries=0)), reply_config=REPLY_CONFIG)
     with TestClient(make_app(copilot=copilot)) as client:
         suggestion = client.post("/v1/suggestions", json=CONVERSATION, headers=AGENT).json()
-        client.post("/v1/answers", json={"question": "I want to talk to a human"}, headers=CUSTOMER)
+        handed = client.post("/v1/answers", json={"question": "I want to talk to a human"}, headers=CUSTOMER).json()
         client.post("/v1/feedback", json={"interaction_id": suggestion["id"], "verdict": "rejected",
                                           "reason": "incorrect"}, headers=AGENT)
         client.get(f"/v1/interactions/{suggestion['id']}", headers=AGENT)
@@ -153,7 +153,8 @@ def test_metrics_cover_http_llm_handoffs_and_feedback(make_app: AppFactory, kb: 
     assert value(m, "copilot_llm_tokens_total", provider="fake#2", model="secondary", type="completion") > 0
     assert ("copilot_llm_cost_usd_total", (("model", "secondary"), ("provider", "fake#2"))) in m
     assert value(m, "copilot_llm_fallbacks_total", from_provider="fake", to_provider="fake#2") == 1
-    assert value(m, "copilot_handoffs_total", surface="answer", reason="customer_request") == 1
+    assert handed["handoff"]["needed"]
+    assert value(m, "copilot_handoffs_total", surface="answer", reason=handed["handoff"]["reason"]) == 1
     assert value(m, "copilot_feedback_total", verdict="rejected", reason="incorrect") == 1
     assert value(m, "copilot_interactions_total", surface="suggestion", provider="fake#2") == 1
     assert "other-id" not in response.text and "/random/path" not in response.text

@@ -12,13 +12,13 @@ DATASETS = Path(__file__).resolve().parents[3] / "evals" / "datasets"
 
 def test_golden_cases_split_by_surface() -> None:
     cases = load_cases(DATASETS / "golden.jsonl")
-    assert len(cases) == 164
+    assert len(cases) == 299
     answer = select_cases(cases, "answer")
     reply = select_cases(cases, "reply")
-    assert len(answer.cases) == 122 and len(reply.cases) == 42
-    assert answer.skipped == {"surface agent": 42}
+    assert len(answer.cases) == 233 and len(reply.cases) == 66
+    assert answer.skipped == {"surface agent": 66}
     assert sum(1 for c in cases if "injection" in c.tags) == 10
-    assert sum(1 for c in cases if c.expected_handoff) == 51
+    assert sum(1 for c in cases if c.expected_handoff) == 156
     retrieval = select_cases(cases, "retrieval")
     assert all(c.relevant_doc_ids for c in retrieval.cases)
 
