@@ -133,3 +133,43 @@ def _finite(value: Any) -> bool:
         return value is not None and math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def reliability_diagram(probability: Sequence[float], outcome: Sequence[bool], *, bins: int = 10,
+                        title: str = "Reliability") -> bytes | None:
+    """Observed frequency against mean predicted probability per bin, with the diagonal and bin counts."""
+    if not probability:
+        return None
+    p = np.asarray(probability, dtype=float)
+    y = np.asarray(outcome, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    mean_p, freq, counts = [], [], []
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            mean_p.append(p[mask].mean())
+            freq.append(y[mask].mean())
+            counts.append(int(mask.sum()))
+    fig, ax = plt.subplots(figsize=(5, 4.2))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
+    ax.plot(mean_p, freq, marker="o")
+    for x, f, n in zip(mean_p, freq, counts, strict=True):
+        ax.annotate(str(n), (x, f), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("predicted probability")
+    ax.set_ylabel("observed frequency")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def confusion_heatmap(grid: Sequence[Sequence[int]], labels: Sequence[str], title: str) -> bytes | None:
+    """One labelled confusion matrix (expected rows, predicted columns)."""
+    if not grid:
+        return None
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    _heat(ax, np.array(grid), list(labels), list(labels), title)
+    fig.tight_layout()
+    return _png(fig)

@@ -41,6 +41,7 @@ class TaskName(StrEnum):
     answer = "answer"
     summary = "summary"
     retrieval = "retrieval"
+    triage = "triage"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -50,7 +51,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 @eval_app.command("run")
 def run_command(
-    task: Annotated[TaskName, typer.Option("--task", help="reply (agent), answer (customer), summary, retrieval.")],
+    task: Annotated[
+        TaskName, typer.Option("--task", help="reply (agent), answer (customer), summary, retrieval, triage.")
+    ],
     cases: Annotated[Path, typer.Option("--cases", help="Labelled cases (JSONL).")],
     kb: Annotated[
         list[Path] | None,
@@ -93,6 +96,10 @@ def run_command(
     from evals.report import format_metrics_table, headline
     from evals.runner import EvalConfig, run_eval
 
+    if task is TaskName.triage:
+        _run_triage(cases, out, fail_under or [], fail_over or [])
+        return
+
     try:
         under = parse_bounds(fail_under or [])
         over = parse_bounds(fail_over or [])
@@ -100,7 +107,7 @@ def run_command(
     except GateConfigError as exc:
         raise _fail(str(exc)) from exc
     config = EvalConfig(
-        task=task.value,
+        task=task.value,  # type: ignore[arg-type]  # triage returned above
         cases=cases,
         kb=tuple(kb or ()),
         provider=provider,
@@ -132,6 +139,28 @@ def run_command(
         raise typer.Exit(1)
     if baseline_summary is not None or under or over:
         typer.echo("gate: passed")
+
+
+def _run_triage(cases: Path, out: Path | None, fail_under: list[str], fail_over: list[str]) -> None:
+    """``--task triage``: triage's own figures on a labelled triage file (see evals/triage_task.py)."""
+    from copilot.triage.data import TriageDataError
+    from copilot.triage.model import TriageModelError
+    from evals.triage_task import run_triage_eval
+
+    try:
+        under, over = parse_bounds(fail_under), parse_bounds(fail_over)
+        run = run_triage_eval(cases, out)
+    except (GateConfigError, TriageDataError, TriageModelError) as exc:
+        raise _fail(str(exc)) from exc
+    metrics = run.summary["metrics"]
+    typer.echo(f"triage: {run.summary['cases']} cases, model {run.summary['model']}")
+    for key, value in metrics.items():
+        typer.echo(f"  {key:<28} {value:.4f}")
+    typer.echo(f"\nrun folder: {run.out_dir}  (report.html, summary.json, cases.jsonl)")
+    failures = check_bounds(metrics, under, over)
+    if failures:
+        typer.echo(format_failures(failures), err=True)
+        raise typer.Exit(1)
 
 
 @eval_app.command("compare")

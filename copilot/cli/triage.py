@@ -157,17 +157,11 @@ def score_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Score the configured triage model on a labelled triage file (handoffs, risks, requests, calibration)."""
-    import tempfile
-
     from copilot.triage.build import CONTENT_DIR
     from copilot.triage.classifier import Triage
-    from copilot.triage.data import Example, load_examples
-    from copilot.triage.scoring import score
-    from knowledge_base.config import RetrievalConfig
-    from knowledge_base.documents import Audience, DocumentKind
+    from copilot.triage.data import load_examples
+    from copilot.triage.scoring import kb_evidence, score
     from knowledge_base.embeddings import build_embedder_for
-    from knowledge_base.search import CallerAudience
-    from knowledge_base.service import KnowledgeBase
 
     settings = Settings()
     try:
@@ -176,19 +170,7 @@ def score_command(
         triage = Triage.for_embedder(embedder, path=settings.triage_model_path)
     except (TriageDataError, TriageModelError) as exc:
         raise _fail(str(exc)) from exc
-    with tempfile.TemporaryDirectory() as tmp, KnowledgeBase(
-        RetrievalConfig(data_dir=Path(tmp), qdrant_url=":memory:", embedding_model=embedder.name), embedder=embedder
-    ) as kb:
-        kb.ingest([CONTENT_DIR])
-        retriever = kb.retriever
-
-        def evidence(example: Example) -> list[float]:
-            customer = example.surface == "customer"
-            audience = CallerAudience.CUSTOMER if customer else CallerAudience.AGENT
-            hits = retriever.search(list(example.turns), audience=audience, k=4 if customer else 5)
-            return [h.similarity for h in hits
-                    if not customer or (h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE)]
-
+    with kb_evidence(embedder, CONTENT_DIR) as evidence:
         result = score(triage, examples, evidence)
     if as_json:
         typer.echo(json.dumps(result.as_dict()))

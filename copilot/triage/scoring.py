@@ -10,15 +10,23 @@ sensitive head (expected calibration error over ten bins).
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from copilot.triage.classifier import REQUEST_HANDOFFS, Triage
 from copilot.triage.data import Example
-from copilot.triage.result import RISKS
+from copilot.triage.result import REQUESTS, RISKS
+from knowledge_base.config import RetrievalConfig
+from knowledge_base.documents import Audience, DocumentKind
+from knowledge_base.embeddings import Embedder
+from knowledge_base.search import CallerAudience
+from knowledge_base.service import KnowledgeBase
 
 EvidenceFn = Callable[[Example], Sequence[float]]
 
@@ -54,9 +62,32 @@ class Score:
     figures: dict[str, float] = field(default_factory=dict)
     per_risk: dict[str, dict[str, float]] = field(default_factory=dict)
     confusion: dict[str, int] = field(default_factory=dict)
+    #: Request type, expected (rows) against predicted (columns), in ``REQUESTS`` order.
+    request_matrix: list[list[int]] = field(default_factory=list)
+    rows: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"cases": self.cases, **self.figures, "per_risk": self.per_risk, "confusion": self.confusion}
+        return {"cases": self.cases, **self.figures, "per_risk": self.per_risk, "confusion": self.confusion,
+                "request_matrix": self.request_matrix}
+
+
+@contextmanager
+def kb_evidence(embedder: Embedder, content: Path) -> Iterator[EvidenceFn]:
+    """Retrieval evidence from ``content`` indexed in memory: what each case's surface may read."""
+    with tempfile.TemporaryDirectory() as tmp, KnowledgeBase(
+        RetrievalConfig(data_dir=Path(tmp), qdrant_url=":memory:", embedding_model=embedder.name), embedder=embedder
+    ) as kb:
+        kb.ingest([content])
+        retriever = kb.retriever
+
+        def evidence(example: Example) -> list[float]:
+            customer = example.surface == "customer"
+            audience = CallerAudience.CUSTOMER if customer else CallerAudience.AGENT
+            hits = retriever.search(list(example.turns), audience=audience, k=4 if customer else 5)
+            return [h.similarity for h in hits
+                    if not customer or (h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE)]
+
+        yield evidence
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -72,6 +103,9 @@ def score(triage: Triage, examples: Sequence[Example], evidence: EvidenceFn) -> 
     sensitive_p: list[float] = []
     sensitive_y: list[bool] = []
     requests_right = 0
+    request_index = {r: i for i, r in enumerate(REQUESTS)}
+    request_matrix = [[0] * len(REQUESTS) for _ in REQUESTS]
+    rows: list[dict[str, object]] = []
     answerable_asked = answerable_handed = 0
     sensitive: dict[str, Counter[str]] = {s: Counter() for s in ("customer", "agent")}
     for example in examples:
@@ -89,6 +123,13 @@ def score(triage: Triage, examples: Sequence[Example], evidence: EvidenceFn) -> 
             answerable_asked += 1
             answerable_handed += got is not None
         requests_right += result.request == example.request
+        if example.request in request_index:
+            request_matrix[request_index[example.request]][request_index[result.request]] += 1
+        rows.append({
+            "id": example.id, "surface": example.surface, "expected": expected, "got": got,
+            "request": example.request, "predicted_request": result.request,
+            "risks": {r.risk: [r.probability, r.risk in example.risks, r.detected] for r in result.risks},
+        })
         detected = set(result.detected_risks)
         for risk in RISKS:
             truth, said = risk in example.risks, risk in detected
@@ -109,4 +150,4 @@ def score(triage: Triage, examples: Sequence[Example], evidence: EvidenceFn) -> 
     for risk, c in risk_counts.items():
         p, r, f1 = _prf(c["tp"], c["fp"], c["fn"])
         per_risk[risk] = {"precision": p, "recall": r, "f1": f1, "support": c["tp"] + c["fn"]}
-    return Score(len(examples), figures, per_risk, dict(confusion.most_common()))
+    return Score(len(examples), figures, per_risk, dict(confusion.most_common()), request_matrix, rows)
