@@ -164,7 +164,7 @@ def test_customer_answer_promising_an_outcome_is_replaced(kb) -> None:  # type: 
         ("Can I speak to a real person please", "customer_request"),
         ("My husband passed away last week, what happens to his account?", "sensitive_topic"),
         ("I think I've been scammed, a man told me to move my money to a safe account", "sensitive_topic"),
-        ("Should I invest my savings in crypto?", "policy_restriction"),
+        ("Is it a good time to buy shares?", "policy_restriction"),
         ("it's not working", "pending_clarification"),
     ],
 )
