@@ -21,7 +21,11 @@ from knowledge_base.query import Turn
 DATA_DIR = Path(__file__).parent / "data"
 #: The team's training files; ``triage_test.jsonl`` in ``evals/datasets`` is never trained on.
 TRAINING_FILES = (
-    "train_fraud.jsonl", "train_welfare.jsonl", "train_requests.jsonl", "train_requests2.jsonl", "train_lookalikes.jsonl",
+    "train_fraud.jsonl",
+    "train_welfare.jsonl",
+    "train_requests.jsonl",
+    "train_requests2.jsonl",
+    "train_lookalikes.jsonl",
 )
 
 
