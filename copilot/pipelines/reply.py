@@ -240,11 +240,11 @@ class ReplyPipeline:
 
     def triage_only(self, request: ConversationInput, surface: Surface) -> TriageResult:
         """Triage as a request would see it (masked, with its surface's retrieval evidence), no draft."""
-        return self._prepare(request, surface).triage
+        return self._prepare(request, surface, curated=False).triage
 
     # -- steps ----------------------------------------------------------------------------------
 
-    def _prepare(self, request: ConversationInput, surface: Surface) -> _Prepared:
+    def _prepare(self, request: ConversationInput, surface: Surface, *, curated: bool = True) -> _Prepared:
         started = time.perf_counter()
         vault = PiiVault()
         turns = [ConversationTurn(role=t.role, text=vault.mask(t.text)) for t in request.conversation]
@@ -265,10 +265,11 @@ class ReplyPipeline:
             # Fail closed, again: nothing but public articles reaches the customer pipeline.
             hits = [h for h in hits if h.audience is Audience.PUBLIC and h.kind is DocumentKind.ARTICLE]
         triage = self.triage.decide(reading, surface=surface, evidence=[h.similarity for h in hits])
-        curated = None
-        if self.curated is not None and triage.handoff.reason in (None, "sensitive_topic"):
-            curated = self.curated.match(last)
-        return _Prepared(surface, vault, turns, last, triage, verdict, curated, hits, started)
+        match = None
+        if curated and self.curated is not None and triage.handoff.reason in (None, "sensitive_topic"):
+            # Triage alone (summaries, /v1/triage) needs no curated answer.
+            match = self.curated.match(last)
+        return _Prepared(surface, vault, turns, last, triage, verdict, match, hits, started)
 
     def _early_outcome(self, p: _Prepared) -> ReplyOutcome | None:
         """Outcomes decided without drafting: curated answers and customer handoffs."""

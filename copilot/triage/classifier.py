@@ -45,6 +45,7 @@ from copilot.triage.result import (
     Urgency,
 )
 from copilot.triage.taxonomy import REQUEST_PROCEDURES, RISK_PRIORITY, RISK_ROUTES, area_of
+from knowledge_base.embeddings import Embedder
 from knowledge_base.query import QueryTuning, Turn
 
 Surface = Literal["agent", "customer"]
@@ -105,7 +106,7 @@ class Triage:
     @classmethod
     def for_embedder(
         cls,
-        embedder: object,
+        embedder: Embedder,
         *,
         path: Path | None = None,
         search: SearchFn | None = None,
@@ -116,16 +117,16 @@ class Triage:
         Raises :class:`TriageModelError` when there is none, it is unreadable, or it was trained on
         another embedding model: a service must not start without triage.
         """
-        name, dim = str(getattr(embedder, "name")), int(getattr(embedder, "dim"))  # noqa: B009
+        name, dim = embedder.name, embedder.dim
         if path is None and name.startswith("hashing-"):
             # The deterministic fake embedder (tests, offline demos) gets a model trained for it on the spot.
             from copilot.triage.build import model_for_fake
 
-            model = model_for_fake(embedder)  # type: ignore[arg-type]
-            return cls(model, getattr(embedder, "embed"), search=search, tuning=tuning)  # noqa: B009
+            model = model_for_fake(embedder)
+            return cls(model, embedder.embed, search=search, tuning=tuning)
         model = TriageModel.load(path or packaged_model_path(name))
         model.check_embedder(name, dim)
-        return cls(model, getattr(embedder, "embed"), search=search, tuning=tuning)  # noqa: B009
+        return cls(model, embedder.embed, search=search, tuning=tuning)
 
     @property
     def version(self) -> str:
