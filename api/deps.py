@@ -22,9 +22,11 @@ __all__ = [
     "AdminPrincipal",
     "AgentPrincipal",
     "CustomerPrincipal",
+    "PlannerPrincipal",
     "ReaderPrincipal",
     "SearchPrincipal",
     "ServicesDep",
+    "SupervisorPrincipal",
     "get_services",
     "require",
 ]
@@ -69,3 +71,5 @@ CustomerPrincipal = Annotated[Principal, Depends(require("customer"))]
 AdminPrincipal = Annotated[Principal, Depends(require("admin"))]
 ReaderPrincipal = Annotated[Principal, Depends(require("agent", "admin"))]
 SearchPrincipal = Annotated[Principal, Depends(require("agent", "customer", "admin"))]
+SupervisorPrincipal = Annotated[Principal, Depends(require("supervisor", "admin"))]
+PlannerPrincipal = Annotated[Principal, Depends(require("planner", "admin"))]

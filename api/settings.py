@@ -23,7 +23,7 @@ import knowledge_base
 
 __all__ = ["DEFAULT_KB_SOURCES", "ApiKey", "ApiSettings", "Scope", "hash_key"]
 
-Scope = Literal["agent", "customer", "admin"]
+Scope = Literal["agent", "customer", "admin", "supervisor", "planner"]
 """``agent``: suggestions, summaries, feedback, interactions, search with internal content.
 ``customer``: answers, search of public articles. ``admin``: knowledge-base changes, re-index jobs,
 search and interactions (read). Scopes are not hierarchical: a key may hold several."""

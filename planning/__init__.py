@@ -1,0 +1,1 @@
+"""Workforce planning: forecast contact volume, turn it into staff, and schedule the shifts."""

@@ -1,0 +1,1 @@
+"""Routing: every contact to the right queue and the right agent at the right time."""

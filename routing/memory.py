@@ -1,0 +1,150 @@
+"""An in-process :class:`~routing.repository.Repository`: the simulator's and the unit tests' store.
+
+One lock serialises transactions, so the locking methods never find a row held; a transaction that
+raises leaves nothing behind (changes are staged and applied on success).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from routing.model import Agent, Contact, ContactState, Event
+
+__all__ = ["MemoryRepository"]
+
+
+class _Tx:
+    def __init__(self, repo: MemoryRepository) -> None:
+        self._repo = repo
+        self.agents: dict[str, Agent] = {}
+        self.contacts: dict[str, Contact] = {}
+        self.events: list[tuple[Event, str | None]] = []
+
+    def _agent(self, agent_id: str) -> Agent | None:
+        return self.agents.get(agent_id) or self._repo._agents.get(agent_id)
+
+    def _contact(self, contact_id: str) -> Contact | None:
+        return self.contacts.get(contact_id) or self._repo._contacts.get(contact_id)
+
+    def agent_candidates(self, contact: Contact, *, by_skill: bool) -> list[Agent]:
+        pool: Any = self._repo._by_skill.get(contact.skill, ()) if by_skill else self._repo._agents
+        found = []
+        for agent_id in pool:
+            agent = self._agent(agent_id)
+            if (agent is not None and agent.status == "available" and agent.free() >= min(contact.cost, agent.capacity)
+                    and (not by_skill or agent.skills.get(contact.skill, 0) >= contact.min_level)):
+                found.append(agent)
+        return found
+
+    def free_agents(self) -> list[Agent]:
+        agents = [self._agent(a) for a in self._repo._agents]
+        return [a for a in agents if a is not None and a.status == "available" and a.free() > 0]
+
+    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str]) -> list[Contact]:
+        wanted = set(skills) if skills is not None else None
+        found = []
+        for contact_id in self._repo._waiting:
+            contact = self._contact(contact_id)
+            if (contact is not None and contact.state == "waiting" and contact.language in languages
+                    and (wanted is None or contact.skill in wanted)):
+                found.append(contact)
+        return found
+
+    def expired_offers(self, before: float) -> list[Contact]:
+        offered = (self._contact(c) for c in self._repo._offered)
+        return [c for c in offered if c is not None and c.state == "offered" and (c.offered_at or 0) <= before]
+
+    def lock_agent(self, agent_id: str, *, skip_locked: bool) -> Agent | None:
+        return self._agent(agent_id)
+
+    def lock_contact(self, contact_id: str, *, skip_locked: bool) -> Contact | None:
+        return self._contact(contact_id)
+
+    def get_contact(self, contact_id: str) -> Contact | None:
+        return self._contact(contact_id)
+
+    def insert_contact(self, contact: Contact) -> None:
+        if self._contact(contact.id) is not None:
+            raise ValueError(f"contact {contact.id} exists")
+        self.contacts[contact.id] = contact
+
+    def update_contact(self, contact: Contact) -> None:
+        self.contacts[contact.id] = contact
+
+    def upsert_agent(self, agent: Agent) -> None:
+        self.agents[agent.id] = agent
+
+    def emit(self, event: Event, *, agent_id: str | None = None) -> None:
+        self.events.append((event, agent_id))
+
+
+class MemoryRepository:
+    """Agents, contacts and the outbox in dictionaries; ``keep_events=False`` drops events (simulations)."""
+
+    def __init__(self, *, keep_events: bool = True) -> None:
+        self._lock = threading.RLock()
+        self._agents: dict[str, Agent] = {}
+        self._contacts: dict[str, Contact] = {}
+        self._by_skill: dict[str, list[str]] = defaultdict(list)
+        self._waiting: dict[str, None] = {}
+        self._offered: dict[str, None] = {}
+        self._events: list[tuple[int, Event, str | None]] = []
+        self._keep_events = keep_events
+        self._seq = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        with self._lock:
+            tx = _Tx(self)
+            yield tx
+            self._apply(tx)
+
+    def _apply(self, tx: _Tx) -> None:
+        for agent in tx.agents.values():
+            if agent.id not in self._agents:
+                for skill in agent.skills:
+                    self._by_skill[skill].append(agent.id)
+            elif self._agents[agent.id].skills != agent.skills:
+                for ids in self._by_skill.values():
+                    if agent.id in ids:
+                        ids.remove(agent.id)
+                for skill in agent.skills:
+                    self._by_skill[skill].append(agent.id)
+            self._agents[agent.id] = agent
+        for contact in tx.contacts.values():
+            self._contacts[contact.id] = contact
+            for index, state in ((self._waiting, "waiting"), (self._offered, "offered")):
+                if contact.state == state:
+                    index[contact.id] = None
+                else:
+                    index.pop(contact.id, None)
+        for event, agent_id in tx.events:
+            self._seq += 1
+            if self._keep_events:
+                self._events.append((self._seq, event, agent_id))
+
+    def get_agent(self, agent_id: str) -> Agent | None:
+        return self._agents.get(agent_id)
+
+    def get_contact(self, contact_id: str) -> Contact | None:
+        return self._contacts.get(contact_id)
+
+    def agents(self) -> list[Agent]:
+        return list(self._agents.values())
+
+    def contacts(self, *, states: Sequence[ContactState] | None = None, agent_id: str | None = None,
+                 since: float | None = None, limit: int = 1000) -> list[Contact]:
+        found = [c for c in self._contacts.values()
+                 if (states is None or c.state in states) and (agent_id is None or c.agent_id == agent_id)
+                 and (since is None or c.created_at >= since)]
+        return found[:limit]
+
+    def iter_contacts(self) -> Iterator[Contact]:
+        return iter(list(self._contacts.values()))
+
+    def events_after(self, seq: int, *, agent_id: str | None = None, limit: int = 100) -> list[tuple[int, Event]]:
+        return [(s, e) for s, e, a in self._events if s > seq and (agent_id is None or a == agent_id)][:limit]

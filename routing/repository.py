@@ -1,0 +1,83 @@
+"""The seam between the router and where its state lives: :class:`Repository` and its transaction.
+
+Two implementations pass the same contract tests: :class:`routing.memory.MemoryRepository` (the
+simulator, unit tests) and :class:`routing.store.SqlRepository` (PostgreSQL in production, SQLite for the
+embedded default). Every router operation runs in one transaction: what it reads is locked so that
+several router processes never offer one contact twice nor fill an agent past capacity, and the events it
+emits are written to the outbox in that same transaction (committed together or not at all).
+
+Locking contract:
+- ``lock_agent`` / ``lock_contact`` with ``skip_locked=True`` return ``None`` at once if another
+  transaction holds the row (PostgreSQL ``FOR UPDATE SKIP LOCKED``): the caller tries the next candidate.
+- with ``skip_locked=False`` they wait for the row. Blocking locks are always taken contact first, then
+  agent, so two transactions never wait on each other in a cycle.
+- candidate lists are read without locks and may be stale: the caller re-checks what it locked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from routing.model import Agent, Contact, ContactState, Event
+
+__all__ = ["OutboxRecord", "Repository", "Transaction"]
+
+
+class OutboxRecord(Protocol):
+    seq: int
+    event: Event
+
+
+class Transaction(Protocol):
+    def agent_candidates(self, contact: Contact, *, by_skill: bool) -> list[Agent]:
+        """Available agents with room for ``contact`` (its skill at its level when ``by_skill``)."""
+        ...
+
+    def free_agents(self) -> list[Agent]:
+        """Available agents with any room left."""
+        ...
+
+    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str]) -> list[Contact]:
+        """Waiting contacts in ``languages`` (and, unless ``skills`` is ``None``, needing one of ``skills``)."""
+        ...
+
+    def expired_offers(self, before: float) -> list[Contact]:
+        """Contacts offered at or before ``before`` and still not accepted."""
+        ...
+
+    def lock_agent(self, agent_id: str, *, skip_locked: bool) -> Agent | None: ...
+
+    def lock_contact(self, contact_id: str, *, skip_locked: bool) -> Contact | None: ...
+
+    def get_contact(self, contact_id: str) -> Contact | None: ...
+
+    def insert_contact(self, contact: Contact) -> None: ...
+
+    def update_contact(self, contact: Contact) -> None: ...
+
+    def upsert_agent(self, agent: Agent) -> None: ...
+
+    def emit(self, event: Event, *, agent_id: str | None = None) -> None: ...
+
+
+class Repository(Protocol):
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """One unit of work: committed when the block ends, rolled back when it raises."""
+        ...
+
+    def get_agent(self, agent_id: str) -> Agent | None: ...
+
+    def get_contact(self, contact_id: str) -> Contact | None: ...
+
+    def agents(self) -> list[Agent]: ...
+
+    def contacts(self, *, states: Sequence[ContactState] | None = None, agent_id: str | None = None,
+                 since: float | None = None, limit: int = 1000) -> list[Contact]: ...
+
+    def events_after(self, seq: int, *, agent_id: str | None = None, limit: int = 100) -> list[tuple[int, Event]]:
+        """Outbox records after ``seq`` (for one agent's stream when ``agent_id`` is given)."""
+        ...
+
+    def iter_contacts(self) -> Iterator[Contact]: ...
