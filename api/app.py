@@ -44,6 +44,7 @@ from copilot.logging_setup import configure_logging
 from copilot.service import Copilot
 from copilot.settings import Settings
 from copilot.store import EngineOptions, Store, sqlite_url
+from routing.service import RoutingService
 
 __all__ = ["app_from_env", "create_app", "open_store"]
 
@@ -108,6 +109,7 @@ def create_app(
     copilot: Copilot | None = None,
     store: Store | None = None,
     registry: CollectorRegistry | None = None,
+    routing: RoutingService | None = None,
 ) -> FastAPI:
     """Build the app.
 
@@ -117,6 +119,7 @@ def create_app(
         copilot: an opened copilot to use (tests); built from ``settings`` at start-up when omitted.
         store: a store to use (tests); opened from ``settings`` at start-up when omitted. Migrated either way.
         registry: the Prometheus registry; a fresh one when omitted.
+        routing: an opened routing service (tests); opened on the store's database at start-up when omitted.
 
     What the caller passes in, the caller closes.
     """
@@ -142,8 +145,19 @@ def create_app(
             metrics.set_breakers(opened.gateway.breaker_states())
             kb_admin = KbAdmin(opened.kb, ManagedDocuments(settings.data_dir / "kb-managed"), api.kb_sources)
             stack.callback(kb_admin.close)
+            the_router = routing
+            if the_router is None:
+                url = settings.database_url or sqlite_url(settings.data_dir)
+                the_router = await run_in_threadpool(RoutingService.open, url)
+                stack.callback(the_router.close)
+            agents = [k.name for k in api.keys if "agent" in k.scopes]
+            if the_router.settings.seed_agents_from_keys:
+                await run_in_threadpool(the_router.seed_agents, agents)
+            the_router.start()
+            metrics.watch_routing(the_router)
             app.state.services = Services(
-                settings=settings, api=api, copilot=opened, store=the_store, metrics=metrics, kb_admin=kb_admin
+                settings=settings, api=api, copilot=opened, store=the_store, metrics=metrics, kb_admin=kb_admin,
+                routing=the_router,
             )
             try:
                 yield
@@ -163,6 +177,9 @@ def create_app(
             {"name": "feedback", "description": "Agents' verdicts on suggestions."},
             {"name": "interactions", "description": "What the copilot produced, as stored (PII-masked)."},
             {"name": "knowledge-base", "description": "Search, and administration (admin scope)."},
+            {"name": "contacts", "description": "Routing contacts to queues and agents."},
+            {"name": "agents", "description": "Agents' status and their live offers (routing)."},
+            {"name": "queues", "description": "Live queue figures (routing)."},
             {"name": "operations", "description": "Probes and metrics (no API key)."},
         ],
     )

@@ -23,6 +23,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from copilot.llm.base import Usage
 from copilot.llm.breaker import BreakerState
 from copilot.triage.result import TriageResult
+from routing.metrics import QueueCollector
+from routing.service import RoutingService
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -110,6 +112,12 @@ class Metrics:
         risks: list[str] = list(result.detected_risks) or ["none"]
         for risk in risks:
             self.triage.labels(result.surface, result.area, risk, reason or "none").inc()
+
+    def watch_routing(self, service: RoutingService) -> None:
+        """Expose the routing queues' live gauges (read from the store at each scrape)."""
+        if not getattr(self, "_routing_watched", False):
+            self.registry.register(QueueCollector(service))
+            self._routing_watched = True
 
     def set_breakers(self, states: Mapping[str, BreakerState]) -> None:
         """Initialise the breaker gauges (at start-up)."""

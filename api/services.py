@@ -10,13 +10,14 @@ from api.settings import ApiSettings
 from copilot.service import Copilot
 from copilot.settings import Settings
 from copilot.store import Store
+from routing.service import RoutingService
 
 __all__ = ["Services"]
 
 
 @dataclass(frozen=True)
 class Services:
-    """The opened copilot (knowledge base, gateway, pipelines), store, metrics and KB administration."""
+    """The opened copilot (knowledge base, gateway, pipelines), store, metrics, KB administration and router."""
 
     settings: Settings
     api: ApiSettings
@@ -24,3 +25,4 @@ class Services:
     store: Store
     metrics: Metrics
     kb_admin: KbAdmin
+    routing: RoutingService | None = None

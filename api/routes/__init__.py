@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import answers, feedback, health, interactions, kb, suggestions, summaries, triage
+from api.routes import (
+    agents,
+    answers,
+    contacts,
+    feedback,
+    health,
+    interactions,
+    kb,
+    queues,
+    suggestions,
+    summaries,
+    triage,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -13,6 +25,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     answers.router,
     summaries.router,
     triage.router,
+    contacts.router,
+    agents.router,
+    queues.router,
     feedback.router,
     interactions.router,
     kb.router,

@@ -77,6 +77,9 @@ def _document() -> dict[str, Any]:
 
 # Loaded from the document rather than with from_fixture(), whose lazy loading does not work with pytest 9.
 schema = schemathesis.openapi.from_dict(_document())
+# An agent's event stream stays open until the client leaves: the fuzzer would wait on it for ever.
+# tests/unit/api/test_routing_routes.py reads it with a client that disconnects.
+schema = schema.exclude(operation_id="streamAgentEvents")
 
 
 @schema.parametrize()
@@ -107,4 +110,6 @@ def test_every_error_is_documented_as_a_problem(contract_app: FastAPI) -> None:
         "createSuggestion", "createAnswer", "createSummary", "createTriage", "createFeedback", "getInteraction",
         "searchKnowledgeBase", "upsertDocument", "deleteDocument", "startReindex", "getReindexJob",
         "getHealth", "getReadiness", "getMetrics",
+        "createContact", "listContacts", "getContact", "acceptContact", "transferContact", "closeContact",
+        "getAgent", "putAgent", "putAgentStatus", "streamAgentEvents", "listQueues",
     ])
