@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -83,9 +83,11 @@ class _Tx:
 
 
 class MemoryRepository:
-    """Agents, contacts and the outbox in dictionaries; ``keep_events=False`` drops events (simulations)."""
+    """Agents, contacts and the outbox in dictionaries; ``keep_events=False`` drops events (simulations), and
+    ``listener`` hears each event as its transaction commits."""
 
-    def __init__(self, *, keep_events: bool = True) -> None:
+    def __init__(self, *, keep_events: bool = True,
+                 listener: Callable[[Event, str | None], None] | None = None) -> None:
         self._lock = threading.RLock()
         self._agents: dict[str, Agent] = {}
         self._contacts: dict[str, Contact] = {}
@@ -94,6 +96,7 @@ class MemoryRepository:
         self._offered: dict[str, None] = {}
         self._events: list[tuple[int, Event, str | None]] = []
         self._keep_events = keep_events
+        self._listener = listener
         self._seq = 0
 
     @contextmanager
@@ -126,6 +129,8 @@ class MemoryRepository:
             self._seq += 1
             if self._keep_events:
                 self._events.append((self._seq, event, agent_id))
+            if self._listener is not None:
+                self._listener(event, agent_id)
 
     def get_agent(self, agent_id: str) -> Agent | None:
         return self._agents.get(agent_id)

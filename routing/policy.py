@@ -4,7 +4,8 @@ The router (:mod:`routing.router`) asks its policy these three questions and not
 simulator compares policies by running the same router with a different one:
 
 - :class:`SkillsPriority` (ours): skills with levels and the rules' priorities, aged by waiting time;
-  the best agent has the highest level in the skill, then the lightest load, then the longest idle.
+  the best agent has the highest level in the skill, then the lightest load, then the longest idle;
+  specialists keep room for their priority work (the rules' ``reserve``).
 - :class:`SkillsFifo`: skills decide who may take a contact; first come, first served; longest idle agent.
 - :class:`SingleFifo`: one queue for everyone; any agent who speaks the language; longest idle agent.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from routing.model import Agent, Contact
+from routing.rules import Reserve, Rules
 
 __all__ = ["POLICIES", "Policy", "SingleFifo", "SkillsFifo", "SkillsPriority", "policy_named"]
 
@@ -48,13 +50,22 @@ class SkillsPriority:
     name = "skills-priority"
     uses_skills = True
 
-    def __init__(self, aging_weight: float) -> None:
+    def __init__(self, aging_weight: float, reserve: Reserve | None = None) -> None:
         if aging_weight <= 0:
             raise ValueError("aging_weight must be positive, or a waiting contact could starve")
         self.aging_weight = aging_weight
+        self.reserve = reserve
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
-        return contact.fits(agent)
+        if not contact.fits(agent):
+            return False
+        reserve = self.reserve
+        if reserve is None or not reserve.slots or contact.priority >= reserve.below_priority:
+            return True
+        if not any(agent.skills.get(s, 0) >= 2 for s in reserve.skills):
+            return True
+        # Never all of it: a specialist who chats one at a time still takes general work when free.
+        return agent.free() - min(contact.cost, agent.capacity) >= min(reserve.slots, agent.capacity - 1)
 
     def agent_score(self, contact: Contact, agent: Agent, now: float) -> tuple[float, ...]:
         occupancy = agent.load / agent.capacity if agent.capacity else 1.0
@@ -99,10 +110,10 @@ class SingleFifo:
 POLICIES = ("skills-priority", "skills-fifo", "single-fifo")
 
 
-def policy_named(name: str, aging_weight: float) -> Policy:
-    """The policy called ``name`` (one of :data:`POLICIES`)."""
+def policy_named(name: str, rules: Rules) -> Policy:
+    """The policy called ``name`` (one of :data:`POLICIES`) under ``rules``."""
     if name == "skills-priority":
-        return SkillsPriority(aging_weight)
+        return SkillsPriority(rules.aging_weight, rules.reserve)
     if name == "skills-fifo":
         return SkillsFifo()
     if name == "single-fifo":

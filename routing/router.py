@@ -63,7 +63,7 @@ class Router:
                  clock: Callable[[], float] = time.time, handle_s: Mapping[str, float] = DEFAULT_HANDLE_S) -> None:
         self.repo = repo
         self.rules = rules
-        self.policy: Policy = policy or SkillsPriority(rules.aging_weight)
+        self.policy: Policy = policy or SkillsPriority(rules.aging_weight, rules.reserve)
         self.clock = clock
         self.handle_s = dict(handle_s)
 

@@ -19,7 +19,7 @@ from copilot.triage.result import REQUESTS, RISKS, URGENCIES
 from copilot.triage.taxonomy import AREAS
 from routing.model import CHANNELS, Channel, TriageView
 
-__all__ = ["DEFAULT_RULES", "QueueSpec", "Route", "Rules", "RulesError", "load_rules"]
+__all__ = ["DEFAULT_RULES", "QueueSpec", "Reserve", "Route", "Rules", "RulesError", "load_rules"]
 
 #: The rules the service ships with.
 DEFAULT_RULES = Path(__file__).resolve().parent / "rules.yaml"
@@ -82,8 +82,15 @@ class _Rule(_Strict):
     target_wait_s: _Waits | None = None
 
 
+class _Reserve(_Strict):
+    skills: list[str] = Field(default_factory=list)
+    slots: int = Field(default=1, ge=0, le=10)
+    below_priority: float = Field(default=60, ge=0)
+
+
 class _File(_Strict):
     version: str = Field(min_length=1, max_length=40)
+    reserve: _Reserve = _Reserve()
     aging_weight: float = Field(gt=0, le=1000)
     offer_timeout_s: Seconds
     languages: list[str] = Field(min_length=1)
@@ -134,6 +141,15 @@ class QueueSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Reserve:
+    """Room specialists keep for priority work (see the rules file)."""
+
+    skills: frozenset[str]
+    slots: int
+    below_priority: float
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Where a contact goes: the queue, its priority and target wait, the rule that said so."""
 
@@ -156,6 +172,7 @@ class Rules:
         self.aging_weight = parsed.aging_weight
         self.offer_timeout_s = parsed.offer_timeout_s
         self.languages: tuple[str, ...] = tuple(parsed.languages)
+        self.reserve = Reserve(frozenset(parsed.reserve.skills), parsed.reserve.slots, parsed.reserve.below_priority)
         defaults = parsed.target_wait_s.model_dump()
         self._templates = {q.id: q for q in parsed.queues}
         self.queues: dict[str, QueueSpec] = {}
