@@ -39,6 +39,10 @@ class Policy(Protocol):
         """How urgently ``contact`` should be taken next."""
         ...
 
+    def team_reserve(self, contact: Contact, agent: Agent) -> tuple[Reserve, int] | None:
+        """When ``agent`` taking ``contact`` needs other specialists free: the reserve and how many."""
+        ...
+
 
 def _idle(agent: Agent, now: float) -> float:
     return now - agent.idle_since if agent.load == 0 else 0.0
@@ -62,8 +66,10 @@ class SkillsPriority:
         reserve = self.reserve
         if reserve is None or not reserve.slots or contact.priority >= reserve.below_priority:
             return True
-        if not any(agent.skills.get(s, 0) >= 2 for s in reserve.skills):
+        if not reserve.holds(agent):
             return True
+        if agent.capacity == 1:
+            return True  # the team's reserve decides (team_reserve)
         # Never all of it: a specialist who chats one at a time still takes general work when free.
         return agent.free() - min(contact.cost, agent.capacity) >= min(reserve.slots, agent.capacity - 1)
 
@@ -73,6 +79,13 @@ class SkillsPriority:
 
     def contact_score(self, contact: Contact, now: float) -> float:
         return contact.urgency(now, self.aging_weight)
+
+    def team_reserve(self, contact: Contact, agent: Agent) -> tuple[Reserve, int] | None:
+        reserve = self.reserve
+        if (reserve is None or not reserve.idle_agents or agent.capacity != 1
+                or contact.priority >= reserve.below_priority or not reserve.holds(agent)):
+            return None
+        return reserve, reserve.idle_agents
 
 
 class SkillsFifo:
@@ -90,6 +103,9 @@ class SkillsFifo:
     def contact_score(self, contact: Contact, now: float) -> float:
         return -contact.created_at
 
+    def team_reserve(self, contact: Contact, agent: Agent) -> tuple[Reserve, int] | None:
+        return None
+
 
 class SingleFifo:
     """One queue: every agent takes any contact in a language they speak, oldest first."""
@@ -105,6 +121,9 @@ class SingleFifo:
 
     def contact_score(self, contact: Contact, now: float) -> float:
         return -contact.created_at
+
+    def team_reserve(self, contact: Contact, agent: Agent) -> tuple[Reserve, int] | None:
+        return None
 
 
 POLICIES = ("skills-priority", "skills-fifo", "single-fifo")

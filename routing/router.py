@@ -282,7 +282,10 @@ class Router:
         candidates = [a for a in tx.agent_candidates(contact, by_skill=self.policy.uses_skills)
                       if self._room_for(contact, a)]
         ranked = sorted(candidates, key=lambda a: self.policy.agent_score(contact, a, now), reverse=True)
+        team = _TeamReserve(tx, self.policy)
         for candidate in ranked:
+            if not team.allows(contact, candidate):
+                continue
             agent = tx.lock_agent(candidate.id, skip_locked=True)
             if agent is not None and self._room_for(contact, agent):
                 score = self.policy.agent_score(contact, agent, now)
@@ -334,8 +337,9 @@ class Router:
         waiting = [c for c in tx.waiting(skills=skills, languages=list(agent.languages))
                    if self.policy.fits(c, agent)]
         waiting.sort(key=lambda c: self.policy.contact_score(c, now), reverse=True)
+        team = _TeamReserve(tx, self.policy)
         for candidate in waiting:
-            if not self._room_for(candidate, agent):
+            if not self._room_for(candidate, agent) or not team.allows(candidate, agent):
                 if agent.free() == 0:
                     break
                 continue
@@ -348,6 +352,24 @@ class Router:
                                   score=(score,))
             agent = replace(agent, load=agent.load + offered.cost, version=agent.version + 1)
         return agent
+
+
+class _TeamReserve:
+    """The policy's team reserve within one transaction: counts free specialists once, when first asked."""
+
+    def __init__(self, tx: Transaction, policy: Policy) -> None:
+        self.tx = tx
+        self.policy = policy
+        self._free: list[AgentRecord] | None = None
+
+    def allows(self, contact: Contact, agent: AgentRecord) -> bool:
+        needed = self.policy.team_reserve(contact, agent)
+        if needed is None:
+            return True
+        reserve, count = needed
+        if self._free is None:
+            self._free = [a for a in self.tx.free_agents() if a.load == 0 and reserve.holds(a)]
+        return sum(1 for a in self._free if a.id != agent.id) >= count
 
 
 def _summary(contact: Contact) -> dict[str, object]:

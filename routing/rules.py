@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from copilot.triage.result import REQUESTS, RISKS, URGENCIES
 from copilot.triage.taxonomy import AREAS
-from routing.model import CHANNELS, Channel, TriageView
+from routing.model import CHANNELS, Agent, Channel, TriageView
 
 __all__ = ["DEFAULT_RULES", "QueueSpec", "Reserve", "Route", "Rules", "RulesError", "load_rules"]
 
@@ -86,6 +86,7 @@ class _Reserve(_Strict):
     skills: list[str] = Field(default_factory=list)
     slots: int = Field(default=1, ge=0, le=10)
     below_priority: float = Field(default=60, ge=0)
+    idle_agents: int = Field(default=0, ge=0, le=100)
 
 
 class _File(_Strict):
@@ -147,6 +148,11 @@ class Reserve:
     skills: frozenset[str]
     slots: int
     below_priority: float
+    idle_agents: int = 0
+
+    def holds(self, agent: Agent) -> bool:
+        """Whether ``agent`` is one of the specialists who keep room."""
+        return any(agent.skills.get(s, 0) >= 2 for s in self.skills)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +178,8 @@ class Rules:
         self.aging_weight = parsed.aging_weight
         self.offer_timeout_s = parsed.offer_timeout_s
         self.languages: tuple[str, ...] = tuple(parsed.languages)
-        self.reserve = Reserve(frozenset(parsed.reserve.skills), parsed.reserve.slots, parsed.reserve.below_priority)
+        self.reserve = Reserve(frozenset(parsed.reserve.skills), parsed.reserve.slots, parsed.reserve.below_priority,
+                               parsed.reserve.idle_agents)
         defaults = parsed.target_wait_s.model_dump()
         self._templates = {q.id: q for q in parsed.queues}
         self.queues: dict[str, QueueSpec] = {}

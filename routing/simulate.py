@@ -54,6 +54,30 @@ class _Team(_Strict):
     capacity: int = Field(default=1, ge=1, le=20)
     skills: dict[str, int] = Field(min_length=1)
     languages: list[str] = Field(default=["en"])
+    #: Hours from the start of the period: [start, end). The team logs on at the start and off at the end
+    #: (finishing the contacts it holds). The whole period when omitted.
+    shift: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _shift(self) -> _Team:
+        if self.shift is not None and not 0 <= self.shift[0] < self.shift[1]:
+            raise ValueError(f"team {self.name}: a shift is [start, end) hours with 0 <= start < end")
+        return self
+
+
+class _HandleTime(_Strict):
+    """Lognormal handle times: given by ``mean`` and ``sd``, or fitted (maximum likelihood) to ``samples``,
+    a file of observed handle times in seconds, one a line (relative to the scenario file)."""
+
+    mean: float | None = Field(default=None, gt=0)
+    sd: float | None = Field(default=None, gt=0)
+    samples: str | None = None
+
+    @model_validator(mode="after")
+    def _given(self) -> _HandleTime:
+        if self.samples is None and (self.mean is None or self.sd is None):
+            raise ValueError("handle_time_s needs a mean and an sd, or samples to fit")
+        return self
 
 
 class Scenario(_Strict):
@@ -62,13 +86,20 @@ class Scenario(_Strict):
     name: str
     hours: float = Field(gt=0, le=24)
     channel: Channel = "chat"
-    contacts_per_hour: float = Field(gt=0)
+    contacts_per_hour: float = Field(default=600, gt=0)
     profile: list[float] = Field(default=[1.0], min_length=1)
-    handle_time_s: dict[str, float]
+    #: A real series instead of the profile: a CSV ``interval_start,calls`` (relative to the scenario file),
+    #: read from ``arrivals_from`` (an ``interval_start`` value; the first row by default) for ``hours``.
+    arrivals_csv: str | None = None
+    arrivals_from: str | None = None
+    arrivals_scale: float = Field(default=1.0, gt=0)
+    handle_time_s: _HandleTime
     patience_s: dict[str, float]
     mix: list[_Mix] = Field(min_length=1)
     teams: list[_Team] = Field(min_length=1)
     answer_within_s: float = Field(default=60, gt=0)
+    #: Where the files the scenario names are looked for (the scenario file's folder when loaded from one).
+    base_dir: str = "."
 
     @model_validator(mode="after")
     def _coherent(self) -> Scenario:
@@ -76,25 +107,92 @@ class Scenario(_Strict):
             raise ValueError(f"the mix's shares add up to {sum(m.share for m in self.mix):.3f}, not 1")
         if any(w < 0 for w in self.profile) or sum(self.profile) <= 0:
             raise ValueError("the profile's weights must be non-negative with a positive sum")
-        if self.handle_time_s.get("mean", 0) <= 0 or self.handle_time_s.get("sd", 0) <= 0:
-            raise ValueError("handle_time_s needs a positive mean and sd")
         if self.patience_s.get("mean", 0) <= 0:
             raise ValueError("patience_s needs a positive mean")
         return self
 
 
+def _fit_lognormal(samples: Path) -> tuple[float, float]:
+    values = np.array([float(line) for line in samples.read_text(encoding="utf-8").split() if line.strip()])
+    if len(values) < 10 or (values <= 0).any():
+        raise ValueError(f"{samples}: at least 10 positive handle times are needed to fit a distribution")
+    logs = np.log(values)
+    mu, sigma = float(logs.mean()), float(logs.std())
+    mean = math.exp(mu + sigma**2 / 2)
+    return mean, mean * math.sqrt(math.exp(sigma**2) - 1)
+
+
+def _series(path: Path, start: str | None, hours: float, scale: float) -> tuple[list[float], float]:
+    """Arrival rates per second for each interval of a real series, and the interval length in seconds."""
+    import csv
+    from datetime import datetime
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(r["interval_start"], float(r["calls"])) for r in csv.DictReader(handle)]
+    if len(rows) < 2:
+        raise ValueError(f"{path}: an arrivals series needs at least two rows of interval_start,calls")
+    first = next((i for i, (stamp, _) in enumerate(rows) if stamp == start), None) if start else 0
+    if first is None:
+        raise ValueError(f"{path}: no interval_start {start!r}")
+    step = (datetime.fromisoformat(rows[1][0]) - datetime.fromisoformat(rows[0][0])).total_seconds()
+    if step <= 0:
+        raise ValueError(f"{path}: the intervals must be increasing")
+    count = math.ceil(hours * 3600 / step)
+    chosen = rows[first:first + count]
+    if len(chosen) < count:
+        raise ValueError(f"{path}: fewer than {hours} hours of rows from {rows[first][0]}")
+    return [calls * scale / step for _, calls in chosen], step
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """The scenario with its files read: lognormal parameters and per-interval arrival rates."""
+
+    scenario: Scenario
+    handle_mean: float
+    handle_sd: float
+    rates: list[float]
+    interval_s: float
+
+
+def _resolve(scenario: Scenario, base: Path) -> _Resolved:
+    handle = scenario.handle_time_s
+    if handle.samples is not None:
+        mean, sd = _fit_lognormal(base / handle.samples)
+    else:
+        assert handle.mean is not None
+        assert handle.sd is not None
+        mean, sd = handle.mean, handle.sd
+    horizon = scenario.hours * 3600
+    if scenario.arrivals_csv is not None:
+        rates, step = _series(base / scenario.arrivals_csv, scenario.arrivals_from, scenario.hours,
+                              scenario.arrivals_scale)
+    else:
+        mean_weight = sum(scenario.profile) / len(scenario.profile)
+        rates = [scenario.contacts_per_hour / 3600 * w / mean_weight for w in scenario.profile]
+        step = horizon / len(scenario.profile)
+    return _Resolved(scenario, mean, sd, rates, step)
+
+
 def load_scenario(path: Path) -> Scenario:
-    """Read and validate a scenario file; errors name the file and the field."""
+    """Read and validate a scenario file; errors name the file and the field. Files it names are relative
+    to it (``base_dir`` is set to its folder)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Scenario.model_validate(raw)
-    except OSError as error:
-        raise RulesError(f"{path}: cannot read the scenario ({error.strerror or error})") from None
-    except yaml.YAMLError as error:
-        raise RulesError(f"{path}: not valid YAML: {error}") from None
+        if isinstance(raw, dict):
+            raw["base_dir"] = str(path.resolve().parent)
+        scenario = Scenario.model_validate(raw)
+        _resolve(scenario, Path(scenario.base_dir))
+        return scenario
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors())
         raise RulesError(f"{path}: invalid scenario: {problems}") from None
+    except OSError as error:
+        raise RulesError(f"{path}: cannot read the scenario or a file it names ({error})") from None
+    except yaml.YAMLError as error:
+        raise RulesError(f"{path}: not valid YAML: {error}") from None
+    except ValueError as error:
+        raise RulesError(str(error)) from None
 
 
 @dataclass
@@ -167,11 +265,16 @@ def run_once(scenario: Scenario, rules: Rules, policy_name: str, seed: int) -> P
     outcomes: dict[str, _Outcome] = {}
     busy = [0.0]  # capacity-seconds in use
     agents = _agents(scenario)
-    slots = sum(a.capacity for a in agents)
+    resolved = _resolve(scenario, Path(scenario.base_dir))
+    horizon = scenario.hours * 3600
+    shifts = {f"{team.name}-{i:03d}": team.shift or (0.0, scenario.hours)
+              for team in scenario.teams for i in range(team.count)}
+    staffed = [0.0]  # capacity-seconds on shift
     for agent in agents:
         router.register_agent(agent, now=_EPOCH)
-        router.set_status(agent.id, "available", now=_EPOCH)
-    horizon = scenario.hours * 3600
+        start, end = shifts[agent.id]
+        staffed[0] += agent.capacity * (min(end, scenario.hours) - start) * 3600
+        env.process(_shift(env, router, agent.id, start * 3600, end * 3600, start_offered=lambda: start_offered()))
     shares = np.array([m.share for m in scenario.mix])
     views = [TriageView(area=m.area, risks=tuple(m.risks), urgency=m.urgency, language=m.language)
              for m in scenario.mix]
@@ -180,7 +283,7 @@ def run_once(scenario: Scenario, rules: Rules, policy_name: str, seed: int) -> P
         contact = router.accept(contact_id, repo.get_contact(contact_id).agent_id or "")  # type: ignore[union-attr]
         outcome = outcomes[contact_id]
         outcome.waited = contact.waited(_EPOCH + env.now)
-        duration = _lognormal(handle_rng, scenario.handle_time_s["mean"], scenario.handle_time_s["sd"])
+        duration = _lognormal(handle_rng, resolved.handle_mean, resolved.handle_sd)
         busy[0] += duration * contact.cost
         yield env.timeout(duration)
         router.close(contact_id, contact.agent_id)
@@ -198,12 +301,18 @@ def run_once(scenario: Scenario, rules: Rules, policy_name: str, seed: int) -> P
             outcomes[contact_id].abandoned = True
 
     def arrivals() -> Any:
-        interval = horizon / len(scenario.profile)
-        mean_weight = sum(scenario.profile) / len(scenario.profile)
+        interval = resolved.interval_s
         while env.now < horizon:
-            weight = scenario.profile[min(len(scenario.profile) - 1, int(env.now // interval))]
-            rate = scenario.contacts_per_hour / 3600 * weight / mean_weight
-            yield env.timeout(float(arrivals_rng.exponential(1 / rate)) if rate > 0 else interval)
+            index = int(env.now // interval)
+            rate = resolved.rates[min(len(resolved.rates) - 1, index)]
+            if rate <= 0:  # a closed interval: jump to the next one
+                yield env.timeout((index + 1) * interval - env.now)
+                continue
+            gap = float(arrivals_rng.exponential(1 / rate))
+            if env.now + gap > (index + 1) * interval:  # memoryless: redraw at the next interval's rate
+                yield env.timeout((index + 1) * interval - env.now)
+                continue
+            yield env.timeout(gap)
             if env.now >= horizon:
                 break
             view = views[int(mix_rng.choice(len(views), p=shares))]
@@ -214,7 +323,18 @@ def run_once(scenario: Scenario, rules: Rules, policy_name: str, seed: int) -> P
 
     env.process(arrivals())
     env.run(until=horizon + 2 * 3600)  # let the last arrivals be answered or give up
-    return _result(policy_name, seed, scenario, outcomes, busy[0] / (slots * horizon))
+    return _result(policy_name, seed, scenario, outcomes, busy[0] / staffed[0] if staffed[0] else 0.0)
+
+
+def _shift(env: simpy.Environment, router: Router, agent_id: str, start_s: float, end_s: float, *,
+           start_offered: Any) -> Any:
+    """Log an agent on at ``start_s`` and off at ``end_s`` (they finish what they hold)."""
+    if start_s > 0:
+        yield env.timeout(start_s)
+    router.set_status(agent_id, "available")
+    start_offered()
+    yield env.timeout(max(0.0, end_s - env.now))
+    router.set_status(agent_id, "offline")
 
 
 def _result(policy: str, seed: int, scenario: Scenario, outcomes: dict[str, _Outcome],

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from routing.model import RoutingError, TransitionError, TriageView
+from routing.policy import SkillsPriority
 from routing.router import NewContact, NotFound, Router
 from tests.unit.routing.conftest import Clock, agent
+
+def _without_reserve(router: Router) -> Router:
+    """The same router without the specialists' reserve (its own tests are below)."""
+    return Router(router.repo, router.rules, SkillsPriority(router.rules.aging_weight), clock=router.clock)
+
 
 SCAM = TriageView(area="security_and_fraud", risks=("scam_in_progress",), urgency="now")
 CARDS = TriageView(area="cards")
@@ -45,6 +51,7 @@ def test_among_equal_levels_the_least_loaded_then_the_longest_idle_wins(router: 
 
 
 def test_a_freed_agent_pulls_the_most_urgent_waiting_contact(router: Router, clock: Clock) -> None:
+    router = _without_reserve(router)
     router.register_agent(agent("a", skills={"cards": 2, "fraud": 3}, capacity=1))
     routine = router.create(NewContact("chat", CARDS))
     clock.tick(10)
@@ -61,6 +68,7 @@ def test_a_freed_agent_pulls_the_most_urgent_waiting_contact(router: Router, clo
 
 
 def test_priority_ages_so_a_long_wait_overtakes_a_fresh_priority_contact(router: Router, clock: Clock) -> None:
+    router = _without_reserve(router)
     router.register_agent(agent("a", skills={"cards": 2, "fraud": 3}, capacity=1))
     old = router.create(NewContact("chat", CARDS))
     clock.tick(60 * 4.6)  # 10 + 20 x 4.6 = 102 > 100
@@ -189,3 +197,20 @@ def test_placement_counts_who_is_ahead(router: Router, clock: Clock) -> None:
     first, second = router.placement(ahead), router.placement(behind)
     assert first is not None and second is not None
     assert (first.position, second.position) == (0, 1) and second.estimated_wait_s > first.estimated_wait_s
+
+
+def test_specialists_keep_room_for_priority_work(router: Router) -> None:
+    router.register_agent(agent("chat-fraud", skills={"fraud": 3, "cards": 3}, capacity=3))
+    router.set_status("chat-fraud", "available")
+    general = [router.create(NewContact("chat", CARDS)) for _ in range(2)]
+    assert [c.state for c in general] == ["offered", "waiting"]  # one general chat, two slots kept
+    assert router.create(NewContact("chat", SCAM)).agent_id == "chat-fraud"
+
+
+def test_a_one_at_a_time_specialist_takes_general_work_only_while_others_are_free(router: Router) -> None:
+    for name in ("v1", "v2", "v3"):
+        router.register_agent(agent(name, skills={"fraud": 3, "cards": 3}, capacity=1))
+        router.set_status(name, "available")
+    taken = [router.create(NewContact("voice", CARDS)) for _ in range(2)]
+    assert [c.state for c in taken] == ["offered", "waiting"]  # two specialists stay free for fraud
+    assert router.create(NewContact("voice", SCAM)).state == "offered"

@@ -79,3 +79,36 @@ def test_scenario_errors_name_the_field(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(RulesError, match=r"shares add up to 1\.300"):
         load_scenario(path)
+
+
+def test_a_team_off_shift_answers_nobody() -> None:
+    rules = load_rules()
+    data = _small().model_dump()
+    full = run_once(Scenario.model_validate(data), rules, "skills-priority", seed=1)
+    for team in data["teams"]:
+        team["shift"] = (0.0, 0.5)
+    half = run_once(Scenario.model_validate(data), rules, "skills-priority", seed=1)
+    assert half.contacts == full.contacts
+    assert half.abandonment > full.abandonment + 0.2 and half.service_level < full.service_level
+
+
+def test_handle_times_are_fitted_and_arrivals_follow_a_real_series(tmp_path: Path) -> None:
+    rng = __import__("numpy").random.default_rng(0)
+    (tmp_path / "handle.txt").write_text("\n".join(f"{v:.1f}" for v in rng.lognormal(5.5, 0.5, 400)))
+    rows = ["interval_start,calls"] + [f"2003-03-03 {7 + i // 12:02d}:{(i % 12) * 5:02d},{0 if i < 6 else 20}"
+                                       for i in range(24)]
+    (tmp_path / "calls.csv").write_text("\n".join(rows) + "\n")
+    data = _small().model_dump()
+    data.update(hours=2, arrivals_csv="calls.csv", handle_time_s={"samples": "handle.txt"})
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    scenario = load_scenario(tmp_path / "s.yaml")
+    result = run_once(scenario, load_rules(), "skills-priority", seed=2)
+    # 18 intervals of 20 calls (the first half hour is closed) = 360 on average.
+    assert 300 < result.contacts < 420
+    from routing.simulate import _resolve
+    resolved = _resolve(scenario, tmp_path)
+    assert abs(resolved.handle_mean - 275) < 20 and resolved.rates[:6] == [0.0] * 6
+    data.update(arrivals_from="2003-03-04 07:00")
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(RulesError, match="no interval_start"):
+        load_scenario(tmp_path / "s.yaml")
