@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import simpy
@@ -66,16 +66,21 @@ class _Team(_Strict):
 
 
 class _HandleTime(_Strict):
-    """Lognormal handle times: given by ``mean`` and ``sd``, or fitted (maximum likelihood) to ``samples``,
-    a file of observed handle times in seconds, one a line (relative to the scenario file)."""
+    """Handle times: lognormal with ``mean`` and ``sd``, or fitted (maximum likelihood) to ``samples``, a file
+    of observed handle times in seconds, one a line (relative to the scenario file); or exponential with
+    ``mean`` (the queueing formulas' assumption, to check them)."""
 
+    distribution: Literal["lognormal", "exponential"] = "lognormal"
     mean: float | None = Field(default=None, gt=0)
     sd: float | None = Field(default=None, gt=0)
     samples: str | None = None
 
     @model_validator(mode="after")
     def _given(self) -> _HandleTime:
-        if self.samples is None and (self.mean is None or self.sd is None):
+        if self.distribution == "exponential":
+            if self.mean is None:
+                raise ValueError("exponential handle times need a mean")
+        elif self.samples is None and (self.mean is None or self.sd is None):
             raise ValueError("handle_time_s needs a mean and an sd, or samples to fit")
         return self
 
@@ -151,13 +156,17 @@ class _Resolved:
     scenario: Scenario
     handle_mean: float
     handle_sd: float
+    exponential: bool
     rates: list[float]
     interval_s: float
 
 
 def _resolve(scenario: Scenario, base: Path) -> _Resolved:
     handle = scenario.handle_time_s
-    if handle.samples is not None:
+    if handle.distribution == "exponential":
+        assert handle.mean is not None
+        mean, sd = handle.mean, handle.mean
+    elif handle.samples is not None:
         mean, sd = _fit_lognormal(base / handle.samples)
     else:
         assert handle.mean is not None
@@ -171,7 +180,7 @@ def _resolve(scenario: Scenario, base: Path) -> _Resolved:
         mean_weight = sum(scenario.profile) / len(scenario.profile)
         rates = [scenario.contacts_per_hour / 3600 * w / mean_weight for w in scenario.profile]
         step = horizon / len(scenario.profile)
-    return _Resolved(scenario, mean, sd, rates, step)
+    return _Resolved(scenario, mean, sd, handle.distribution == "exponential", rates, step)
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -283,7 +292,8 @@ def run_once(scenario: Scenario, rules: Rules, policy_name: str, seed: int) -> P
         contact = router.accept(contact_id, repo.get_contact(contact_id).agent_id or "")  # type: ignore[union-attr]
         outcome = outcomes[contact_id]
         outcome.waited = contact.waited(_EPOCH + env.now)
-        duration = _lognormal(handle_rng, resolved.handle_mean, resolved.handle_sd)
+        duration = (float(handle_rng.exponential(resolved.handle_mean)) if resolved.exponential
+                    else _lognormal(handle_rng, resolved.handle_mean, resolved.handle_sd))
         busy[0] += duration * contact.cost
         yield env.timeout(duration)
         router.close(contact_id, contact.agent_id)
