@@ -6,6 +6,11 @@
 - ``copilot feedback export --out FILE``: sent replies as candidate past resolutions (KB JSONL);
 - ``copilot keys new --name NAME --scope SCOPE``: a new API key, shown once, with its settings entry.
 
+While it runs, ``serve`` keeps ``<data_dir>/service.json`` (its URL, pid, the index it holds and its
+sources; removed when it stops), so that CLI commands that need the embedded index, which opens in one
+process at a time, go through the service instead (:mod:`copilot.cli.remote`). A second ``serve`` on
+the same embedded index refuses to start, and so does ``--workers N`` without a Qdrant server.
+
 Development keys: when ``COPILOT_ENVIRONMENT=development`` and no key is configured, ``serve`` creates
 ``<data_dir>/dev-keys.json`` (mode 600, random keys from :func:`secrets.token_urlsafe`) on first run and
 reuses it afterwards; the app itself only ever gets the keys' hashes. In production, ``serve`` refuses
@@ -17,20 +22,33 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import stat
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, get_args
 
 import typer
 
 from api.kb_admin import ManagedDocuments
 from api.settings import ApiKey, ApiSettings, Scope, hash_key
+from copilot.cli.remote import (
+    in_use_message,
+    new_record,
+    remove_service_record,
+    running_service,
+    write_service_record,
+)
 from copilot.logging_setup import configure_logging
 from copilot.settings import Settings
 from copilot.store import StoreError, export_feedback_candidates
 from knowledge_base.ingest import IngestReport
 from knowledge_base.loaders import load_paths
+from knowledge_base.locks import IndexInUse, index_in_use
 from knowledge_base.service import KnowledgeBase
 
 __all__ = ["ensure_dev_keys", "feedback_app", "ingest_sources", "keys_app", "serve_app"]
@@ -59,9 +77,13 @@ def ensure_dev_keys(data_dir: Path) -> dict[Scope, str]:
         if stat.S_IMODE(path.stat().st_mode) & 0o077:
             path.chmod(0o600)
         raw = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(raw, dict) and all(isinstance(raw.get(s), str) and raw[s] for s in SCOPES):
-            return {s: raw[s] for s in SCOPES}
-        raise ValueError(f"{path} is not a development key file; delete it to get new keys")
+        if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+            raise ValueError(f"{path} is not a development key file; delete it to get new keys")
+        missing = [s for s in SCOPES if s not in raw]
+        if missing:  # a scope added since the file was written gets its key; the others stay as they were
+            raw.update({scope: secrets.token_urlsafe(32) for scope in missing})
+            path.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+        return {s: raw[s] for s in SCOPES}
     data_dir.mkdir(parents=True, exist_ok=True)
     keys: dict[Scope, str] = {scope: secrets.token_urlsafe(32) for scope in SCOPES}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -114,6 +136,28 @@ def _browser_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _service_record(settings: Settings, url: str, kb_sources: list[Path]) -> Iterator[None]:
+    """Keep ``<data_dir>/service.json`` while the block runs.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the handler it
+    found: with this one that is an exit the ``finally`` sees, so the record goes with the service.
+    """
+    write_service_record(settings.data_dir, new_record(url, settings, kb_sources))
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if in_main else None
+    try:
+        yield
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+        remove_service_record(settings.data_dir, os.getpid())
+
+
 @serve_app.callback()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -125,11 +169,26 @@ def serve(
     """Set up, ingest the knowledge base if it is missing or stale, and run the API with uvicorn."""
     settings = Settings()
     api = ApiSettings()
+    config = settings.retrieval_config()
+    if workers > 1 and not settings.qdrant_url:
+        _err(
+            f"error: --workers {workers} needs a Qdrant server: the embedded index in {config.qdrant_path} opens in "
+            "one process at a time, so set COPILOT_QDRANT_URL to a Qdrant server or run with --workers 1."
+        )
+        raise typer.Exit(2)
+    if not settings.qdrant_url:  # checked before logging is set up, which would log the probe's request
+        running = running_service(settings.data_dir)
+        if running is not None and running.pid != os.getpid():
+            _err(
+                f"error: a copilot service is already running on {settings.data_dir} (pid {running.pid}, "
+                f"{running.url}): use it, stop it first, or give this one its own COPILOT_DATA_DIR."
+            )
+            raise typer.Exit(2)
+        if index_in_use(config):
+            _err(f"error: {in_use_message(settings, IndexInUse(config.qdrant_path))}")
+            raise typer.Exit(2)
     configure_logging(api.log_level, json=api.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if workers > 1 and not settings.qdrant_url:
-        _err("error: --workers > 1 needs a Qdrant server (COPILOT_QDRANT_URL): the embedded index allows one process")
-        raise typer.Exit(2)
 
     dev_keys: dict[Scope, str] | None = None
     if not api.keys:
@@ -143,7 +202,11 @@ def serve(
             _err("warning: no API keys configured: every /v1 request will be refused")
 
     if ingest:
-        report, chunks = ingest_sources(settings, api)
+        try:
+            report, chunks = ingest_sources(settings, api)
+        except IndexInUse as exc:
+            _err(f"error: {in_use_message(settings, exc)}")
+            raise typer.Exit(2) from exc
         for error in report.errors:
             _err(f"warning: document rejected: {error}")
         typer.echo(_describe(report, chunks))
@@ -163,14 +226,15 @@ def serve(
     sys.stdout.flush()
 
     options: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False}
-    if reload or workers > 1:
-        # Fresh processes read the settings from the environment: hand them the keys' hashes only.
-        os.environ["COPILOT_API_KEYS"] = json.dumps([k.model_dump(mode="json") for k in api.keys])
-        _run_uvicorn("api.app:app_from_env", factory=True, reload=reload, workers=workers, **options)
-        return
-    from api.app import create_app
+    with _service_record(settings, base, api.kb_sources):
+        if reload or workers > 1:
+            # Fresh processes read the settings from the environment: hand them the keys' hashes only.
+            os.environ["COPILOT_API_KEYS"] = json.dumps([k.model_dump(mode="json") for k in api.keys])
+            _run_uvicorn("api.app:app_from_env", factory=True, reload=reload, workers=workers, **options)
+            return
+        from api.app import create_app
 
-    _run_uvicorn(create_app(settings, api_settings=api), **options)
+        _run_uvicorn(create_app(settings, api_settings=api), **options)
 
 
 # -- feedback -----------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from copilot.cli.remote import dev_key, in_use_message, running_service
+from copilot.settings import Settings
 from evals.cases import CaseError
 from evals.gating import (
     GateConfigError,
@@ -26,6 +28,7 @@ from evals.gating import (
     load_summary,
     parse_bounds,
 )
+from knowledge_base.locks import IndexInUse, index_in_use
 
 eval_app = typer.Typer(
     name="eval",
@@ -99,6 +102,10 @@ def run_command(
     if task is TaskName.triage:
         _run_triage(cases, out, fail_under or [], fail_over or [])
         return
+    if not kb and api_url is None:
+        kb = _beside_service(task)
+    if api_url is not None and not api_key:
+        api_key = dev_key(Settings().data_dir, "customer" if task is TaskName.answer else "agent")
 
     try:
         under = parse_bounds(fail_under or [])
@@ -127,6 +134,8 @@ def run_command(
         result = run_eval(config)
     except (CaseError, FileNotFoundError, ValueError, KeyError) as exc:
         raise _fail(str(exc)) from exc
+    except IndexInUse as exc:
+        raise _fail(in_use_message(Settings(), exc)) from exc
     typer.echo(headline(result.summary))
     typer.echo(format_metrics_table(result.summary))
     typer.echo(f"\nrun folder: {result.out_dir}  (report.html, report.md, summary.json, cases.jsonl)")
@@ -139,6 +148,30 @@ def run_command(
         raise typer.Exit(1)
     if baseline_summary is not None or under or over:
         typer.echo("gate: passed")
+
+
+def _beside_service(task: TaskName) -> list[Path] | None:
+    """``--kb`` for a run on the configured index when another process holds that (embedded) index.
+
+    Summaries read the index only for their triage's retrieval evidence, so beside a running service
+    they take it from a throwaway index of the service's own sources. The other tasks evaluate the
+    index itself: they stop and say how to evaluate the service, or a throwaway index, instead.
+    """
+    settings = Settings()
+    config = settings.retrieval_config()
+    if not index_in_use(config):
+        return None
+    record = running_service(settings.data_dir)
+    holder = f"the running service at {record.url}" if record is not None else "another process"
+    if task is TaskName.summary and record is not None and record.kb_sources:
+        sources = ", ".join(record.kb_sources)
+        typer.echo(f"note: the configured index is held by {holder}; the summaries' triage evidence comes from a "
+                   f"throwaway index of its sources ({sources}), as with --kb.", err=True)
+        return [Path(s) for s in record.kb_sources]
+    via = f"evaluate that service with --api-url {record.url}, or " if record is not None and task in (
+        TaskName.reply, TaskName.answer, TaskName.summary) else ""
+    raise _fail(f"the configured index ({config.qdrant_path}) is held by {holder}: {via}evaluate a throwaway index "
+                "of the same documents with --kb knowledge_base/content, or stop it first.")
 
 
 def _run_triage(cases: Path, out: Path | None, fail_under: list[str], fail_over: list[str]) -> None:
@@ -213,7 +246,12 @@ def gate_command(
             raise _fail(f"unknown suite(s): {', '.join(unknown)}")
         suites = [s for s in suites if s.name in suite]
     out_dir = out or Path("runs") / f"gate-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    outcomes = run_suites(suites, out_dir=out_dir, concurrency=concurrency, use_cache=not no_cache, progress=progress)
+    try:
+        outcomes = run_suites(
+            suites, out_dir=out_dir, concurrency=concurrency, use_cache=not no_cache, progress=progress
+        )
+    except IndexInUse as exc:  # a suite without its own ``kb`` runs on the configured index
+        raise _fail(in_use_message(Settings(), exc)) from exc
     failed = 0
     for outcome in outcomes:
         status = "PASS" if outcome.passed else "FAIL"

@@ -27,7 +27,9 @@ import qdrant_edge as qe
 from qdrant_client import models as qm
 from qdrant_client.http.models import QueryResponse  # ``QueryResponse`` is fastembed's, not this one
 
-__all__ = ["EdgeClient", "EdgeError"]
+from knowledge_base.locks import IndexInUse, held, lock_files
+
+__all__ = ["EdgeClient", "EdgeError", "EdgeIndexInUse"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 _DISTANCES = {
@@ -39,6 +41,10 @@ _DISTANCES = {
 
 class EdgeError(RuntimeError):
     """A request the embedded engine cannot serve (unknown collection, unsupported condition)."""
+
+
+class EdgeIndexInUse(IndexInUse, EdgeError):
+    """Another process has the shards open (each holds a lock on its write-ahead log)."""
 
 
 class EdgeClient:
@@ -56,6 +62,8 @@ class EdgeClient:
                     self._shards[directory.name] = qe.EdgeShard.load(str(directory))
         except Exception as exc:
             self.close()
+            if any(held(p) for p in lock_files(self.path, "edge")):
+                raise EdgeIndexInUse(self.path) from exc
             raise EdgeError(
                 f"cannot open the index in {self.path}: {exc} (one process at a time: is another copilot "
                 "process using this data dir? Run a Qdrant server (COPILOT_QDRANT_URL) to share an index.)"

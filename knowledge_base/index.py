@@ -24,6 +24,7 @@ from qdrant_client import models as qm
 
 from knowledge_base.config import RetrievalConfig
 from knowledge_base.edge import EdgeClient
+from knowledge_base.locks import IndexInUse, held, lock_files
 
 #: What the index talks to: a ``QdrantClient`` (server, local mode, in memory) or the embedded Edge engine.
 Client = QdrantClient | EdgeClient
@@ -52,7 +53,11 @@ class IndexedChunk:
 
 
 def open_client(config: RetrievalConfig) -> Client:
-    """A server client when ``qdrant_url`` is set, otherwise the embedded engine under the data dir."""
+    """A server client when ``qdrant_url`` is set, otherwise the embedded engine under the data dir.
+
+    Raises:
+        knowledge_base.locks.IndexInUse: the embedded index is open in another process.
+    """
     if config.qdrant_url:
         if config.qdrant_url == ":memory:":
             return QdrantClient(":memory:")
@@ -60,7 +65,15 @@ def open_client(config: RetrievalConfig) -> Client:
     config.qdrant_path.mkdir(parents=True, exist_ok=True)
     if config.qdrant_engine == "edge":
         return EdgeClient(config.qdrant_path)
-    return QdrantClient(path=str(config.qdrant_path))
+    # Asked first: a local-mode client that fails on the lock leaves its lock file open.
+    if any(held(p) for p in lock_files(config.qdrant_path, "local")):
+        raise IndexInUse(config.qdrant_path)
+    try:
+        return QdrantClient(path=str(config.qdrant_path))
+    except RuntimeError as exc:  # taken between the question and the open
+        if any(held(p) for p in lock_files(config.qdrant_path, "local")):
+            raise IndexInUse(config.qdrant_path) from exc
+        raise
 
 
 class QdrantIndex:

@@ -2,6 +2,9 @@
 
 Groups that live in other packages (``evals``, ``api``) register themselves through the
 ``copilot.commands`` entry-point group, so this package never imports them.
+
+Any command that finds the embedded index open in another process stops with one sentence that says
+who holds it and what to do (:func:`copilot.cli.remote.in_use_message`), not a traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ import typer
 from copilot.cli.kb import kb_app
 from copilot.cli.pipelines import answer, suggest, summarize
 from copilot.cli.prompts import prompts_app
+from copilot.cli.remote import in_use_message
 from copilot.cli.triage import triage_app
+from copilot.settings import Settings
+from knowledge_base.locks import IndexInUse
 
 app = typer.Typer(
     name="copilot",
@@ -44,4 +50,8 @@ def _register_plugins() -> None:
 
 def main() -> None:
     _register_plugins()
-    app()
+    try:
+        app()
+    except IndexInUse as exc:
+        typer.echo(f"error: {in_use_message(Settings(), exc)}", err=True)
+        raise SystemExit(1) from None

@@ -1,4 +1,10 @@
-"""``copilot suggest``, ``copilot answer`` and ``copilot summarize``."""
+"""``copilot suggest``, ``copilot answer`` and ``copilot summarize``.
+
+Each needs the index (summaries too: their triage reads retrieval evidence). Beside a running service
+that holds the embedded index, the service runs them (``POST /v1/suggestions``, ``/v1/answers``,
+``/v1/summaries``; ``--stream`` over server-sent events), which also stores the interaction as the
+service does for any request.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,12 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from pydantic import BaseModel, ValidationError
 
+from copilot.cli.remote import ApiKeyOpt, ApiUrlOpt, ServiceClient, ServiceError, ensure_index_free, fail, service_for
 from copilot.schemas import Answer, AnswerInput, ConversationInput, ReplyInput, Suggestion, Summary
 from copilot.settings import Settings
 
@@ -40,10 +47,32 @@ def _validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
         raise typer.Exit(2) from exc
 
 
-def _open() -> Any:
+def _open(settings: Settings) -> Any:
     from copilot.service import Copilot
 
-    return Copilot.from_settings(Settings())
+    ensure_index_free(settings)
+    return Copilot.from_settings(settings)
+
+
+def _through(
+    service: ServiceClient, path: str, scope: Literal["agent", "customer"], request: BaseModel,
+    result: type[Suggestion | Answer | Summary], *, stream: bool,
+) -> Iterator[str | Suggestion | Answer | Summary]:
+    """The service's deltas (when streaming) and then its result, as the local pipelines yield them."""
+    body = request.model_dump(mode="json", exclude_none=True)
+    try:
+        if not stream:
+            yield result.model_validate(service.post(path, scope, body))
+            return
+        for event, data in service.stream(path, scope, body):
+            if event == "delta":
+                yield str(data.get("text", ""))
+            elif event == "result":
+                yield result.model_validate(data)
+    except ServiceError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        service.close()
 
 
 def _emit(items: Iterator[Any], *, stream: bool, as_json: bool) -> None:
@@ -57,7 +86,8 @@ def _emit(items: Iterator[Any], *, stream: bool, as_json: bool) -> None:
             result = item
     if stream:
         sys.stdout.write("\n\n")
-    assert result is not None
+    if result is None:
+        raise fail("the stream ended before its result")
     if as_json:
         typer.echo(result.model_dump_json())
     else:
@@ -93,10 +123,18 @@ def suggest(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON with a 'conversation' list.")],
     stream: StreamOpt = False,
     as_json: JsonOpt = False,
+    api_url: ApiUrlOpt = None,
+    api_key: ApiKeyOpt = None,
 ) -> None:
     """A suggested reply for the agent, with its sources, confidence and handoff advice."""
     request = _validate(ReplyInput, _read_conversation(file))
-    with _open() as copilot:
+    settings = Settings()
+    service = service_for(settings, api_url, api_key)
+    if service is not None:
+        _emit(_through(service, "/v1/suggestions", "agent", request, Suggestion, stream=stream), stream=stream,
+              as_json=as_json)
+        return
+    with _open(settings) as copilot:
         _emit(copilot.stream_suggest(request) if stream else iter([copilot.suggest(request)]), stream=stream,
               as_json=as_json)
 
@@ -105,10 +143,18 @@ def answer(
     question: Annotated[str, typer.Argument(help="The customer's question.")],
     stream: StreamOpt = False,
     as_json: JsonOpt = False,
+    api_url: ApiUrlOpt = None,
+    api_key: ApiKeyOpt = None,
 ) -> None:
     """A self-serve answer from public help articles only (or a handoff)."""
     request = _validate(AnswerInput, {"question": question})
-    with _open() as copilot:
+    settings = Settings()
+    service = service_for(settings, api_url, api_key)
+    if service is not None:
+        _emit(_through(service, "/v1/answers", "customer", request, Answer, stream=stream), stream=stream,
+              as_json=as_json)
+        return
+    with _open(settings) as copilot:
         _emit(copilot.stream_answer(request) if stream else iter([copilot.answer(request)]), stream=stream,
               as_json=as_json)
 
@@ -117,9 +163,17 @@ def summarize(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON with a 'conversation' list.")],
     stream: StreamOpt = False,
     as_json: JsonOpt = False,
+    api_url: ApiUrlOpt = None,
+    api_key: ApiKeyOpt = None,
 ) -> None:
     """A handover summary of the whole conversation."""
     request = _validate(ConversationInput, _read_conversation(file))
-    with _open() as copilot:
+    settings = Settings()
+    service = service_for(settings, api_url, api_key)
+    if service is not None:
+        _emit(_through(service, "/v1/summaries", "agent", request, Summary, stream=stream), stream=stream,
+              as_json=as_json)
+        return
+    with _open(settings) as copilot:
         _emit(copilot.stream_summarize(request) if stream else iter([copilot.summarize(request)]), stream=stream,
               as_json=as_json)

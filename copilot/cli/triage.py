@@ -1,6 +1,9 @@
 """``copilot triage``: classify a message, train the model, evaluate the intent head.
 
 ``copilot triage "text" [--json]`` classifies one customer message (``classify`` is the default command).
+It reads retrieval evidence from the configured index, so beside a running service that holds the
+embedded index it asks the service (``POST /v1/triage``). ``train``, ``eval`` and ``score`` build their
+evidence from the sample knowledge base in memory and never open the configured index.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from copilot.cli.remote import ApiKeyOpt, ApiUrlOpt, ServiceError, ensure_index_free, service_for
 from copilot.settings import Settings
 from copilot.triage.data import TriageDataError
 from copilot.triage.model import TriageModelError
@@ -69,6 +73,8 @@ def classify(
     text: Annotated[str, typer.Argument(help="The customer's message.")],
     surface: Annotated[str, typer.Option(help="customer or agent.")] = "customer",
     as_json: JsonOpt = False,
+    api_url: ApiUrlOpt = None,
+    api_key: ApiKeyOpt = None,
 ) -> None:
     """Triage one customer message (PII is masked first, as in a request)."""
     if surface not in ("customer", "agent"):
@@ -78,8 +84,20 @@ def classify(
     from copilot.schemas import ConversationTurn, ReplyInput
     from copilot.service import Copilot
 
+    settings = Settings()
+    service = service_for(settings, api_url, api_key)
+    if service is not None:
+        body = {"conversation": [{"role": "customer", "text": text}], "surface": surface}
+        with service:
+            try:
+                result = TriageResult.model_validate(service.post("/v1/triage", "agent", body))
+            except ServiceError as exc:
+                raise _fail(str(exc), 1) from exc
+        typer.echo(result.model_dump_json() if as_json else _describe(result))
+        return
+    ensure_index_free(settings)
     try:
-        with Copilot.from_settings(Settings()) as copilot:
+        with Copilot.from_settings(settings) as copilot:
             result = copilot.triage(ReplyInput(conversation=[ConversationTurn(role="customer", text=text)]),
                                     surface=surface)  # type: ignore[arg-type]
     except TriageModelError as exc:

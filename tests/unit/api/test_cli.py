@@ -66,13 +66,13 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, dict[str, Any]]]
 def test_dev_keys_are_created_once_with_mode_600(tmp_path: Path) -> None:
     keys = ensure_dev_keys(tmp_path / "data")
     path = tmp_path / "data" / "dev-keys.json"
-    assert set(keys) == {"agent", "customer", "admin"} and len(set(keys.values())) == 3
+    assert set(keys) == set(api.cli.SCOPES) and len(set(keys.values())) == len(api.cli.SCOPES)
     assert all(len(k) >= 40 for k in keys.values())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert ensure_dev_keys(tmp_path / "data") == keys
     path.chmod(0o644)
     assert ensure_dev_keys(tmp_path / "data") == keys and stat.S_IMODE(path.stat().st_mode) == 0o600
-    path.write_text("{}")
+    path.write_text("[]")
     with pytest.raises(ValueError, match="not a development key file"):
         ensure_dev_keys(tmp_path / "data")
 
@@ -139,7 +139,57 @@ def test_serve_uses_configured_keys_and_writes_no_dev_keys(
 
 def test_multiple_workers_need_a_qdrant_server(env: Path, started: list[Any]) -> None:
     result = CliRunner().invoke(copilot_cli(), ["serve", "--workers", "2"])
-    assert result.exit_code == 2 and "Qdrant server" in result.output
+    assert result.exit_code == 2 and not started
+    [line] = result.stderr.strip().splitlines()
+    assert line == (
+        f"error: --workers 2 needs a Qdrant server: the embedded index in {env / 'qdrant-edge'} opens in one "
+        "process at a time, so set COPILOT_QDRANT_URL to a Qdrant server or run with --workers 1."
+    )
+    assert not (env / "qdrant-edge").exists()  # refused before anything was set up
+
+
+def test_serve_keeps_a_service_record_while_it_runs(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def run(app: Any, **options: Any) -> None:
+        seen.append(json.loads((env / "service.json").read_text()))
+
+    monkeypatch.setattr(api.cli, "_run_uvicorn", run)
+    result = CliRunner().invoke(copilot_cli(), ["serve", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    [record] = seen
+    assert record["url"] == "http://127.0.0.1:8124" and record["pid"] == os.getpid()
+    assert record["index"] == str((env / "qdrant-edge").resolve())
+    assert record["kb_sources"] == [str((env.parent / "sources").resolve())]
+    assert not (env / "service.json").exists()  # gone once the server has stopped
+
+
+def test_serve_refuses_a_data_dir_whose_index_is_held(env: Path, started: list[Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from copilot.cli import remote
+    from knowledge_base.config import RetrievalConfig
+    from knowledge_base.index import QdrantIndex, open_client
+
+    config = RetrievalConfig(data_dir=env, embedding_model="hashing-128")
+    holder = open_client(config)
+    QdrantIndex(holder, "kb", 128).ensure()
+    try:
+        held = CliRunner().invoke(copilot_cli(), ["serve"])
+        assert held.exit_code == 2 and not started
+        assert held.stderr.startswith(f"error: the index in {env / 'qdrant-edge'} is in use by another process")
+        # A live service on it: the second one names it instead.
+        (env / "service.json").write_text(json.dumps({
+            "url": "http://127.0.0.1:8000", "pid": os.getppid(), "index": str((env / "qdrant-edge").resolve()),
+            "kb_sources": [], "started_at": "2026-01-01T00:00:00+00:00"}))
+        monkeypatch.setattr(remote, "_healthy", lambda url, timeout_s: True)
+        second = CliRunner().invoke(copilot_cli(), ["serve"])
+    finally:
+        holder.close()
+    assert second.exit_code == 2 and not started
+    assert second.stderr.strip() == (
+        f"error: a copilot service is already running on {env} (pid {os.getppid()}, http://127.0.0.1:8000): "
+        "use it, stop it first, or give this one its own COPILOT_DATA_DIR."
+    )
 
 
 def test_feedback_export_writes_sent_replies(env: Path, started: list[tuple[Any, dict[str, Any]]]) -> None:
