@@ -30,7 +30,7 @@ class _Tx:
     def _contact(self, contact_id: str) -> Contact | None:
         return self.contacts.get(contact_id) or self._repo._contacts.get(contact_id)
 
-    def agent_candidates(self, contact: Contact, *, by_skill: bool) -> list[Agent]:
+    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None) -> list[Agent]:
         pool: Any = self._repo._by_skill.get(contact.skill, ()) if by_skill else self._repo._agents
         found = []
         for agent_id in pool:
@@ -44,7 +44,8 @@ class _Tx:
         agents = [self._agent(a) for a in self._repo._agents]
         return [a for a in agents if a is not None and a.status == "available" and a.free() > 0]
 
-    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str]) -> list[Contact]:
+    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
+                first: tuple[float, float] | None = None, limit: int | None = None) -> list[Contact]:
         wanted = set(skills) if skills is not None else None
         found = []
         for contact_id in self._repo._waiting:
@@ -75,7 +76,7 @@ class _Tx:
     def update_contact(self, contact: Contact) -> None:
         self.contacts[contact.id] = contact
 
-    def upsert_agent(self, agent: Agent) -> None:
+    def upsert_agent(self, agent: Agent, *, skills_changed: bool = False) -> None:
         self.agents[agent.id] = agent
 
     def emit(self, event: Event, *, agent_id: str | None = None) -> None:

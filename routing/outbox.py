@@ -114,6 +114,8 @@ class NatsPublisher:
     def _stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=self.timeout_s)
+        if not self._thread.is_alive():
+            self._loop.close()
 
     def close(self) -> None:
         try:

@@ -31,16 +31,25 @@ class OutboxRecord(Protocol):
 
 
 class Transaction(Protocol):
-    def agent_candidates(self, contact: Contact, *, by_skill: bool) -> list[Agent]:
-        """Available agents with room for ``contact`` (its skill at its level when ``by_skill``)."""
+    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None) -> list[Agent]:
+        """Available agents with room for ``contact`` (its skill at its level when ``by_skill``).
+
+        With ``limit`` a store may return only the first ``limit`` by level in the skill, then the lightest
+        load, then the longest idle (the caller ranks what it gets).
+        """
         ...
 
     def free_agents(self) -> list[Agent]:
         """Available agents with any room left."""
         ...
 
-    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str]) -> list[Contact]:
-        """Waiting contacts in ``languages`` (and, unless ``skills`` is ``None``, needing one of ``skills``)."""
+    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
+                first: tuple[float, float] | None = None, limit: int | None = None) -> list[Contact]:
+        """Waiting contacts in ``languages`` (and, unless ``skills`` is ``None``, needing one of ``skills``).
+
+        With ``first=(now, aging_weight)`` and ``limit``, a store may return only the ``limit`` most urgent
+        by ``priority + aging_weight * (now - created_at) / target_wait_s`` (the caller ranks what it gets).
+        """
         ...
 
     def expired_offers(self, before: float) -> list[Contact]:
@@ -57,7 +66,9 @@ class Transaction(Protocol):
 
     def update_contact(self, contact: Contact) -> None: ...
 
-    def upsert_agent(self, agent: Agent) -> None: ...
+    def upsert_agent(self, agent: Agent, *, skills_changed: bool = False) -> None:
+        """Save ``agent``; its skills index is rewritten when it is new or ``skills_changed``."""
+        ...
 
     def emit(self, event: Event, *, agent_id: str | None = None) -> None: ...
 

@@ -33,6 +33,12 @@ __all__ = ["DEFAULT_HANDLE_S", "NewContact", "NotFound", "Placement", "Router"]
 DEFAULT_HANDLE_S: Mapping[str, float] = {"chat": 480.0, "voice": 360.0, "message": 900.0, "email": 1200.0}
 
 
+#: How many agents (or waiting contacts) a store need return for a decision: the best by the store's own
+#: order (ours: level, load, idle; aged priority), which the policy then ranks. Enough to survive the
+#: policy's extra filters (reserve, language), small enough that a decision reads few rows.
+_CANDIDATES = 64
+
+
 class NotFound(RoutingError, LookupError):
     """No contact or agent with that id."""
 
@@ -83,7 +89,7 @@ class Router:
             else:
                 saved = replace(current, name=agent.name, skills=dict(agent.skills), languages=agent.languages,
                                 capacity=agent.capacity, version=current.version + 1)
-            tx.upsert_agent(saved)
+            tx.upsert_agent(saved, skills_changed=current is None or current.skills != saved.skills)
             if saved.status == "available":
                 saved = self._pull(tx, saved, at)
             return saved
@@ -279,7 +285,7 @@ class Router:
             if agent is not None and self._room_for(contact, agent, sticky=True):
                 return self._offer(tx, contact, agent, now, reason="sticky: the agent of the contact it reopens",
                                    candidates=1, score=None)
-        candidates = [a for a in tx.agent_candidates(contact, by_skill=self.policy.uses_skills)
+        candidates = [a for a in tx.agent_candidates(contact, by_skill=self.policy.uses_skills, limit=_CANDIDATES)
                       if self._room_for(contact, a)]
         ranked = sorted(candidates, key=lambda a: self.policy.agent_score(contact, a, now), reverse=True)
         team = _TeamReserve(tx, self.policy)
@@ -334,7 +340,10 @@ class Router:
         if agent.free() == 0:
             return agent
         skills = list(agent.skills) if self.policy.uses_skills else None
-        waiting = [c for c in tx.waiting(skills=skills, languages=list(agent.languages))
+        aging = getattr(self.policy, "aging_weight", None)
+        first = (now, float(aging)) if isinstance(aging, int | float) else None
+        waiting = [c for c in tx.waiting(skills=skills, languages=list(agent.languages), first=first,
+                                         limit=_CANDIDATES if first is not None else None)
                    if self.policy.fits(c, agent)]
         waiting.sort(key=lambda c: self.policy.contact_score(c, now), reverse=True)
         team = _TeamReserve(tx, self.policy)

@@ -180,24 +180,37 @@ class _SqlTx:
     def _lock(self, query: Any, skip_locked: bool) -> Any:
         return query.with_for_update(skip_locked=skip_locked) if self.postgres else query
 
-    def agent_candidates(self, contact: Contact, *, by_skill: bool) -> list[Agent]:
-        room = agents.c.capacity - agents.c.load >= func.least(contact.cost, agents.c.capacity) if self.postgres \
-            else agents.c.capacity - agents.c.load >= func.min(contact.cost, agents.c.capacity)
+    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None) -> list[Agent]:
+        least = func.least if self.postgres else func.min
+        room = agents.c.capacity - agents.c.load >= least(contact.cost, agents.c.capacity)
+        occupancy = agents.c.load * 1.0 / agents.c.capacity
         query = select(agents).where(agents.c.status == "available", room)
         if by_skill:
             query = query.join(agent_skills, and_(agent_skills.c.agent_id == agents.c.id,
                                                   agent_skills.c.skill == contact.skill,
                                                   agent_skills.c.level >= contact.min_level))
+            query = query.order_by(agent_skills.c.level.desc(), occupancy, agents.c.idle_since)
+        else:
+            query = query.order_by(occupancy, agents.c.idle_since)
+        if limit is not None:
+            query = query.limit(limit)
         return [_agent(r) for r in self.c.execute(query)]
 
     def free_agents(self) -> list[Agent]:
         query = select(agents).where(agents.c.status == "available", agents.c.load < agents.c.capacity)
         return [_agent(r) for r in self.c.execute(query)]
 
-    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str]) -> list[Contact]:
+    def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
+                first: tuple[float, float] | None = None, limit: int | None = None) -> list[Contact]:
         query = select(contacts).where(contacts.c.state == "waiting", contacts.c.language.in_(list(languages)))
         if skills is not None:
             query = query.where(contacts.c.skill.in_(list(skills)))
+        if first is not None:
+            now, weight = first
+            urgency = contacts.c.priority + weight * (now - contacts.c.created_at) / contacts.c.target_wait_s
+            query = query.order_by(urgency.desc())
+        if limit is not None:
+            query = query.limit(limit)
         return [_contact(r) for r in self.c.execute(query)]
 
     def expired_offers(self, before: float) -> list[Contact]:
@@ -222,13 +235,12 @@ class _SqlTx:
     def update_contact(self, contact: Contact) -> None:
         self.c.execute(update(contacts).where(contacts.c.id == contact.id).values(**_contact_row(contact)))
 
-    def upsert_agent(self, agent: Agent) -> None:
-        current = self.c.execute(select(agents.c.skills).where(agents.c.id == agent.id)).first()
-        if current is None:
-            self.c.execute(insert(agents).values(**_agent_row(agent)))
-        else:
-            self.c.execute(update(agents).where(agents.c.id == agent.id).values(**_agent_row(agent)))
-        if current is None or current.skills != agent.skills:
+    def upsert_agent(self, agent: Agent, *, skills_changed: bool = False) -> None:
+        row = _agent_row(agent)
+        updated = self.c.execute(update(agents).where(agents.c.id == agent.id).values(**row)).rowcount
+        if not updated:
+            self.c.execute(insert(agents).values(**row))
+        if not updated or skills_changed:
             self.c.execute(delete(agent_skills).where(agent_skills.c.agent_id == agent.id))
             if agent.skills:
                 self.c.execute(insert(agent_skills), [{"agent_id": agent.id, "skill": s, "level": lvl}
