@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RAGAS_DO_NOT_TRACK := true
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup test lint typecheck unit run ingest bench lock clean
+.PHONY: setup test lint typecheck unit run ingest bench lock clean web web-test
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ typecheck: setup
 # The PostgreSQL store tests run against a local server when one answers (as in CI); say so when none does.
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-test: setup lint typecheck
+test: setup lint typecheck web-test
 	@if [ -z "$${COPILOT_TEST_DATABASE_URL:-}" ]; then \
 	  if $(PY) -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_DATABASE_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 	    export COPILOT_TEST_DATABASE_URL='$(TEST_DATABASE_URL)'; \
@@ -48,8 +48,32 @@ unit: setup
 ingest: setup
 	$(VENV)/bin/copilot kb ingest knowledge_base/content
 
-run: setup
+run: setup web
 	$(VENV)/bin/copilot serve --host 127.0.0.1 --port 8000
+
+# The web front end (web/): npm ci when the lock changed, vite build when a source changed (stamp files).
+WEB := web
+WEB_DEPS := $(WEB)/node_modules/.installed
+WEB_BUILT := $(WEB)/dist/.built
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f ! -name '*.test.*' 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json
+
+$(WEB_DEPS): $(WEB)/package.json $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { echo "make web: Node.js 20 and npm are needed"; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+	cd $(WEB) && npx vite build --logLevel warn
+	touch $@
+
+web: $(WEB_BUILT)
+
+# Lint, types, the client's freshness against the OpenAPI document, component tests, then the browser tests
+# against the real service (Debian's Chromium; installed by the tests when missing and run as root).
+web-test: setup web
+	cd $(WEB) && npm run --silent lint && npm run --silent typecheck && npm run --silent openapi:check
+	cd $(WEB) && npx vitest run && npx vitest run --config vitest.e2e.config.ts
 
 bench: setup
 	$(PY) benchmarks/retrieval_bench.py

@@ -39,6 +39,7 @@ from api.routes import ROUTERS
 from api.schemas import ReadinessProblem
 from api.services import Services
 from api.settings import ApiSettings
+from api.static import mount_web
 from copilot import __version__ as COPILOT_VERSION
 from copilot.logging_setup import configure_logging
 from copilot.service import Copilot
@@ -185,6 +186,7 @@ def create_app(
     )
     for router in ROUTERS:
         app.include_router(router)
+    mount_web(app)  # after the API routes, so they always come first
     install_problem_handlers(app)
     install_failure_handlers(app, api.retry_after_s)
     api_routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]

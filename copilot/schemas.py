@@ -114,6 +114,20 @@ class PipelineResult(BaseModel):
     latency_ms: float = 0.0
 
 
+class NextBestAction(BaseModel):
+    """What the agent should do in the tools (not say), with where that comes from.
+
+    ``kind`` is ``resolution`` (what the agent of a similar past case did) or ``procedure`` (the first
+    step of the procedure triage names). The agent decides; the copilot never acts.
+    """
+
+    action: str
+    source: str
+    source_title: str = ""
+    kind: Literal["resolution", "procedure"]
+    quote: str = ""
+
+
 class Suggestion(PipelineResult):
     draft: str
     citations: list[Citation] = Field(default_factory=list)
@@ -124,6 +138,9 @@ class Suggestion(PipelineResult):
     flags: Flags = Field(default_factory=Flags)
     #: Intent, risks, request, handoff and the procedure that applies, with what decided each.
     triage: TriageResult | None = None
+    #: What to do in the tools (cancel and reissue the card, raise a dispute, ...), when a past
+    #: resolution or the applicable procedure says.
+    next_best_action: NextBestAction | None = None
 
 
 class Answer(PipelineResult):

@@ -156,9 +156,16 @@ class Selection:
 
 
 def select_cases(
-    cases: Sequence[EvalCase], task: Task, *, all_surfaces: bool = False, limit: int | None = None
+    cases: Sequence[EvalCase],
+    task: Task,
+    *,
+    all_surfaces: bool = False,
+    limit: int | None = None,
+    tags: Sequence[str] = (),
 ) -> Selection:
     """The cases ``task`` can run, in file order, at most ``limit``.
+
+    * ``tags``: only cases that carry every one of them (``split:valid`` picks a held-out split).
 
     * ``reply`` and ``answer``: the conversation must end with a customer turn. A case that names
       the other ``surface`` is skipped (``reply`` runs agent cases, ``answer`` customer cases; a case
@@ -174,6 +181,10 @@ def select_cases(
         skipped[reason] = skipped.get(reason, 0) + 1
 
     for case in cases:
+        missing = next((t for t in tags if t not in case.tags), None)
+        if missing is not None:
+            skip(f"without tag {missing}")
+            continue
         if task in TASK_SURFACE:
             if not case.ends_with_customer:
                 skip("does not end with a customer turn")

@@ -68,6 +68,10 @@ def run_command(
     judge: Annotated[str | None, typer.Option("--judge", help="Provider for the ragas LLM-judge metrics.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Run folder (default runs/<timestamp>-<task>).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="Run at most N cases.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only cases carrying this tag, e.g. split:valid (repeatable: all of them)."),
+    ] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Cases in flight.")] = 2,
     all_surfaces: Annotated[
         bool, typer.Option("--all-surfaces", help="Run every case on the task's surface, whatever its own.")
@@ -121,6 +125,7 @@ def run_command(
         judge=judge,
         out=out,
         limit=limit,
+        tags=tuple(tag or ()),
         concurrency=concurrency,
         all_surfaces=all_surfaces,
         use_cache=not no_cache,
@@ -216,6 +221,52 @@ def compare_command(
     target = out or (run_b if run_b.is_dir() else Path.cwd())
     html = write_comparison(comparison, target)
     typer.echo(f"\nwritten: {html}")
+
+
+@eval_app.command("calibrate")
+def calibrate_command(
+    runs: Annotated[list[Path], typer.Argument(help="Reply/answer run folders to fit the confidence on.")],
+    check: Annotated[
+        list[Path] | None, typer.Option("--check", help="Run folders held out from the fit, to check it on.")
+    ] = None,
+    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse L2 strength of the logistic fit.")] = 1.0,
+) -> None:
+    """Refit the confidence (``copilot/pipelines/confidence.py``) and report its calibration error."""
+    from evals.calibration import CalibrationError, fit, load_examples
+
+    try:
+        examples = load_examples(runs)
+        held_out = load_examples(check or [])
+        result = fit(examples, held_out, c=c)
+    except CalibrationError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"fitted on {result.n} drafts ({result.supported_rate:.3f} supported)")
+    typer.echo(f"ECE in sample: current weights {result.ece_current:.4f}, refitted {result.ece_fitted:.4f}")
+    if result.check_n:
+        typer.echo(f"ECE on {result.check_n} held-out drafts: current {result.check_ece_current:.4f}, "
+                   f"refitted {result.check_ece_fitted:.4f}")
+    typer.echo(f"WEIGHTS = {result.weights!r}")
+
+
+@eval_app.command("reply-selection")
+def reply_selection_command(
+    cases: Annotated[Path, typer.Option("--cases", help="Conversations (TweetSumm's cases format).")],
+    kb_share: Annotated[
+        float, typer.Option("--kb-share", min=0.05, max=0.95, help="Share of conversations that form the KB.")
+    ] = 0.5,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N held-out replies.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run folder (default runs/reply-selection).")] = None,
+) -> None:
+    """Predict agents' next replies from past conversations: resolutions vs article quote vs template."""
+    from evals.cases import CaseError
+    from evals.reply_selection import format_table, run_reply_selection
+
+    try:
+        result = run_reply_selection(cases, kb_share=kb_share, limit=limit, out=out)
+    except (CaseError, ValueError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(format_table(result.summary))
+    typer.echo(f"run folder: {result.out_dir}")
 
 
 @eval_app.command("gate")

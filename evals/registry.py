@@ -44,6 +44,10 @@ _ALL: tuple[MetricInfo, ...] = (
     _m("rouge1", "summary", "higher", "ROUGE-1 F, best over the reference summaries"),
     _m("rouge2", "summary", "higher", "ROUGE-2 F, best over the reference summaries"),
     _m("summary_words", "summary", None, "summary length in words", unit=False),
+    # The lead baseline depends on the cases alone, so it is reported, never gated.
+    _m("lead_rouge1", "summary", None, "ROUGE-1 F of the lead baseline (first customer + last agent turn)"),
+    _m("lead_rouge2", "summary", None, "ROUGE-2 F of the lead baseline"),
+    _m("lead_rougeL", "summary", None, "ROUGE-L F of the lead baseline"),
     _m("citation_precision", "citations", "higher", "cited documents that are relevant"),
     _m("citation_validity", "citations", "higher", "documents the drafter cited that were really retrieved"),
     _m("grounded_rate", "citations", "higher", "drafts with no unsupported sentence flagged"),
@@ -58,6 +62,9 @@ _ALL: tuple[MetricInfo, ...] = (
     _m("pii_output_rate", "safety", "lower", "cases whose raw PII was echoed in the output"),
     _m("internal_leak_rate", "safety", "lower", "customer answers with internal text, a canary or an internal cite"),
     _m("injection_success_rate", "safety", "lower", "injection cases that leaked or broke an output rule"),
+    _m("supported", "calibration", "higher", "drafts that cite a relevant document and answer (token F1 >= 0.25)"),
+    _m("confidence", "calibration", None, "mean confidence of the drafts scored for calibration"),
+    _m("confidence_ece", "calibration", "lower", "expected calibration error of confidence against supported"),
     _m("fault_caught_rate", "llm path", "higher", "faults injected by the scripted fake that the checks caught"),
     _m("repaired_rate", "llm path", None, "outputs repaired after a malformed first reply"),
     _m("fallback_rate", "llm path", "lower", "LLM drafts that fell back to the extractive drafter"),
@@ -77,7 +84,8 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in _ALL}
 
 #: Report order of the groups.
 GROUPS: tuple[str, ...] = (
-    "retrieval", "text", "summary", "citations", "handoff", "safety", "llm path", "judge", "run", "cost",
+    "retrieval", "text", "summary", "citations", "handoff", "calibration", "safety", "llm path", "judge", "run",
+    "cost",
 )  # fmt: skip
 
 

@@ -168,6 +168,14 @@ def build_charts(summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]
     hist = charts.latency_histogram(latencies, latency.get("p50"), latency.get("p95"))
     if hist:
         out["latency"] = hist
+    pairs = [(float(m["confidence"]), bool(m["supported"])) for r in records
+             if (m := r.get("metrics") or {}).get("confidence") is not None and m.get("supported") is not None]
+    if pairs:
+        ece = (summary.get("metrics") or {}).get("confidence_ece")
+        title = "Confidence against supported drafts" + (f" (ECE {ece:.3f})" if isinstance(ece, float) else "")
+        diagram = charts.reliability_diagram([c for c, _ in pairs], [y for _, y in pairs], title=title)
+        if diagram:
+            out["reliability"] = diagram
     if summary.get("handoff"):
         matrices = charts.handoff_matrices(summary["handoff"])
         if matrices:
@@ -175,7 +183,8 @@ def build_charts(summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]
     return out
 
 
-_CHART_TITLES = {"metrics": "Metrics", "latency": "Latency", "handoff": "Handoff confusion"}
+_CHART_TITLES = {"metrics": "Metrics", "latency": "Latency", "handoff": "Handoff confusion",
+                 "reliability": "Reliability of the confidence"}
 
 
 def render_markdown(

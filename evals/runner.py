@@ -85,6 +85,8 @@ class EvalConfig:
     n_resamples: int = 1000
     runs_dir: Path = Path("runs")
     write_reports: bool = True
+    #: Run only the cases that carry every one of these tags (``--tag split:valid``).
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -236,7 +238,9 @@ def run_eval(
     started = time.perf_counter()
     settings = settings or Settings()
     cases = load_cases(config.cases)
-    selection = select_cases(cases, config.task, all_surfaces=config.all_surfaces, limit=config.limit)
+    selection = select_cases(
+        cases, config.task, all_surfaces=config.all_surfaces, limit=config.limit, tags=config.tags
+    )
     ctx = _Context(kb=kb)
     try:
         if ctx.kb is None and (config.api_url is None or config.kb):

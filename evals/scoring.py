@@ -21,11 +21,16 @@ has no value for it (``n`` differs between metrics). Per task:
     * the safety verdicts of :mod:`evals.safety`: ``pii_leak_rate`` (either side), split into
       ``pii_provider_leak_rate`` (raw PII in a provider request) and ``pii_output_rate`` (raw PII
       echoed in the output), ``internal_leak_rate``, ``injection_success_rate``;
+    * calibration: ``supported`` (a relevant document cited and ``answer_token_f1`` >= 0.25, over
+      drafted outputs with both labels), ``confidence`` (the output's), and at run level
+      ``confidence_ece``, the expected calibration error of the one against the other (ten bins);
     * LLM path: ``fault_caught_rate`` (scripted fake only), ``repaired_rate``, ``fallback_rate``;
     * cost: ``latency_ms``, ``prompt_tokens``, ``completion_tokens``, ``cost_usd``, ``llm_calls``.
 ``summary``
     ``rouge1``, ``rouge2``, ``rougeL`` (best reference each), ``summary_words``,
-    ``semantic_similarity`` (best reference), ``pii_leak_rate``, cost.
+    ``semantic_similarity`` (best reference), ``pii_leak_rate``, cost; and, side by side,
+    ``lead_rouge1``, ``lead_rouge2``, ``lead_rougeL``: the same ROUGE of the lead baseline (the first
+    customer turn and the last agent turn, verbatim), which a summarizer has to beat.
 ``retrieval``
     the retrieval metrics over the top 10 and the search latency.
 Every task
@@ -42,6 +47,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from copilot.pipelines.confidence import SUPPORTED_F1
+from copilot.pipelines.extractive_summary import lead_summary
 from evals.cases import EvalCase, Task
 from evals.fakes import INVENTED_DOC_ID, UNGROUNDED_SENTENCE
 from evals.metrics import (
@@ -64,6 +71,9 @@ EmbedFn = Callable[[Sequence[str]], npt.NDArray[np.floating[Any]]]
 
 #: Outputs decided by rules, not drafted: no grounding to measure.
 NOT_DRAFTED = frozenset({"policy", "curated"})
+
+#: The lead baseline's scores reported beside a summary run's own (``lead_rouge1`` ...).
+LEAD_METRICS = ("rouge1", "rouge2", "rougeL")
 
 HANDOFF_RUN_METRICS = ("handoff_precision", "handoff_recall", "handoff_f1", "handoff_reason_accuracy")
 
@@ -129,6 +139,9 @@ def score_case(
     if task == "summary":
         if case.reference_summaries:
             metrics.update(summary_scores(output.text, case.reference_summaries))
+            # The trivial baseline, scored in the same run: first customer turn + last agent turn.
+            lead = summary_scores(lead_summary(case.conversation), case.reference_summaries)
+            metrics.update({f"lead_{name}": lead[name] for name in LEAD_METRICS})
             score.similarity_pairs.append(("semantic_similarity", output.text, list(case.reference_summaries)))
         fields = output.summary_fields or {}
         visible = [output.text, str(fields.get("issue") or "")]
@@ -162,6 +175,11 @@ def score_case(
     drafted = output.provider not in NOT_DRAFTED
     if drafted and flags is not None:
         metrics["grounded_rate"] = 0.0 if flags.get("ungrounded_sentences") else 1.0
+    if drafted and output.provider != "triage" and output.confidence is not None and "answer_token_f1" in metrics:
+        # What the confidence claims to be the probability of: a relevant source cited, the question answered.
+        f1 = metrics["answer_token_f1"] or 0.0
+        metrics["supported"] = float(any(d in relevant for d in cited) and f1 >= SUPPORTED_F1)
+        metrics["confidence"] = float(output.confidence)
     predicted = output.handed_off
     predicted_reason = (output.handoff or {}).get("reason") if predicted else None
     metrics["handoff_rate"] = float(predicted)
@@ -271,6 +289,14 @@ def summarise(
             "reason_support": counts["reason_support"],
             **handoff_confusion(pairs),
         }
+    calibration = [(float(c), bool(y)) for s in scores
+                   if (c := s.metrics.get("confidence")) is not None and (y := s.metrics.get("supported")) is not None]
+    if calibration:
+        value, low, high = bootstrap_statistic(
+            calibration, _ece, confidence=confidence, n_resamples=n_resamples, seed=seed
+        )
+        metrics["confidence_ece"] = value
+        ci["confidence_ece"] = {"mean": value, "low": low, "high": high, "n": len(calibration)}
     latencies = [v for s in scores if (v := s.metrics.get("latency_ms")) is not None]
     latency = {
         "p50": _round(percentile(latencies, 50)),
@@ -278,6 +304,25 @@ def summarise(
         "mean": _round(float(np.mean(latencies)) if latencies else math.nan),
     }
     return RunMetrics(metrics=metrics, ci=ci, latency_ms=latency, handoff=handoff)
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> float:
+    """ECE: the case-weighted gap between mean confidence and observed frequency over ten equal-width bins."""
+    if not pairs:
+        return math.nan
+    p = np.array([c for c, _ in pairs], dtype=np.float64)
+    y = np.array([float(o) for _, o in pairs], dtype=np.float64)
+    which = np.clip(np.digitize(p, np.linspace(0.0, 1.0, bins + 1)[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += float(mask.mean()) * abs(float(p[mask].mean()) - float(y[mask].mean()))
+    return total
+
+
+def _ece(pairs: Sequence[tuple[float, bool]]) -> float:
+    return expected_calibration_error(pairs)
 
 
 def _round(value: float) -> float:

@@ -57,6 +57,9 @@ class CaseOutput(BaseModel):
     requests: list[list[str]] = Field(default_factory=list)
     faults: list[str] = Field(default_factory=list)
     contexts: list[dict[str, str]] = Field(default_factory=list)
+    next_best_action: dict[str, Any] | None = None
+    #: The inputs of the calibrated confidence (``copilot eval calibrate`` refits on them).
+    confidence_features: dict[str, float] = Field(default_factory=dict)
 
     @property
     def cited_ids(self) -> list[str]:
@@ -104,6 +107,8 @@ def from_outcome(outcome: ReplyOutcome, trace: CaseTrace) -> CaseOutput:
         requests=[list(r) for r in trace.requests],
         faults=list(trace.faults),
         contexts=_contexts(trace.hits),
+        next_best_action=outcome.next_best_action.model_dump() if outcome.next_best_action else None,
+        confidence_features=dict(outcome.confidence_features),
     )
 
 

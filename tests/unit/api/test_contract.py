@@ -112,4 +112,6 @@ def test_every_error_is_documented_as_a_problem(contract_app: FastAPI) -> None:
         "getHealth", "getReadiness", "getMetrics",
         "createContact", "listContacts", "getContact", "acceptContact", "transferContact", "closeContact",
         "getAgent", "putAgent", "putAgentStatus", "streamAgentEvents", "listQueues",
+        "listEvalRuns",
+        "createPlanningForecast", "createPlanningRequirements", "createPlanningSchedule",
     ])

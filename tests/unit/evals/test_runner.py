@@ -203,7 +203,7 @@ def test_summary_and_retrieval_tasks(env: EvalEnv, tmp_path: Path) -> None:
     summary = _run(env, tmp_path / "s", task="summary", provider="fake", cases=env.summaries)
     for name in ("rouge1", "rouge2", "rougeL", "summary_words", "semantic_similarity"):
         assert name in summary.metrics
-    assert summary.summary["prompt"] == {"id": "summarize", "version": "1"}
+    assert summary.summary["prompt"] == {"id": "summarize", "version": "2"}
     assert summary.metrics["pii_provider_leak_rate"] == 0.0
     retrieval = _run(env, tmp_path / "r", task="retrieval")
     assert retrieval.summary["cases"] == 5

@@ -6,8 +6,6 @@ import numpy as np
 import numpy.typing as npt
 
 from copilot.pipelines.extractive import (
-    AGENT_CLOSING,
-    AGENT_OPENING,
     FEATURES,
     RANKER_WEIGHTS,
     compose,
@@ -117,8 +115,8 @@ def test_follows_the_walk_through_the_page() -> None:
 
 def test_compose_wraps_the_body_in_the_templates() -> None:
     extracts = select_sentences("how long does a replacement card take to arrive", [_hit(PAGE[:1])], min_words=0, second_margin=None)
-    text = compose(extracts, opening=AGENT_OPENING, closing=AGENT_CLOSING)
-    assert text.startswith(AGENT_OPENING + " ") and text.endswith(" " + AGENT_CLOSING)
+    text = compose(extracts, opening="Thanks.", closing="Anything else?")
+    assert text.startswith("Thanks. ") and text.endswith(" Anything else?")
     assert compose([], opening="", closing="") == ""
 
 

@@ -9,6 +9,7 @@ from routing.policy import SkillsPriority
 from routing.router import NewContact, NotFound, Router
 from tests.unit.routing.conftest import Clock, agent
 
+
 def _without_reserve(router: Router) -> Router:
     """The same router without the specialists' reserve (its own tests are below)."""
     return Router(router.repo, router.rules, SkillsPriority(router.rules.aging_weight), clock=router.clock)
