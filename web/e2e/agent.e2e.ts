@@ -40,15 +40,21 @@ describe("agent console", () => {
   test("the suggestion streams in, is inserted, edited and sent, and the verdict is stored", async () => {
     await signIn(page, "/agent", keys().agent);
     await expectAccessible(page, "the agent console before a conversation");
+    // The deltas are counted on the wire: on a fast machine they can land in one network read, and React
+    // then paints them in one frame, so what the page shows in between is not a reliable count.
+    const stream = page.waitForResponse((r) => r.url().includes("/v1/suggestions?stream=true"));
     await loadSample("Card has not arrived");
 
     const suggestion = page.getByTestId("suggestion");
     await suggestion.waitFor();
+    const body = await (await stream).text();
+    const deltas = body.split("\n").filter((line) => line.startsWith("event: delta")).length;
+    expect(deltas).toBeGreaterThan(1);
+    expect(body).toContain("event: result");
     const streamed = await page.evaluate(() => (window as unknown as { __streamed: string[] }).__streamed);
     const draft = (await page.getByTestId("draft").textContent()) ?? "";
-    expect(streamed.length).toBeGreaterThan(1);
+    expect(streamed.length).toBeGreaterThan(0);
     expect(draft.startsWith(streamed[0] ?? "-")).toBe(true);
-    expect((streamed[0] ?? "").length).toBeLessThan(draft.length);
 
     await expect.poll(() => page.getByTestId("source").count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId("confidence").textContent()).toMatch(/Confidence: (High|Medium|Low)/);
