@@ -49,19 +49,30 @@ _SENSITIVE: dict[str, re.Pattern[str]] = {
         r"(payments|bills|rent)|breathing\s+space\b",
         _FLAGS,
     ),
+    # Someone has died: a person who died, not a phone that "died"; planning a will is not a bereavement.
     "bereavement": re.compile(
-        r"\b(passed\s+away|died|death|deceased|bereave\w*|funeral|probate|executor|late\s+(husband|wife|mother|father"
-        r"|mum|dad|partner|son|daughter))\b",
+        r"\b(passed\s+away|deceased|bereave\w*|funeral|death\s+certificate|executor\s+(of|for)"
+        r"|(grant\s+of|applying\s+for|apply\s+for|got)\s+probate"
+        r"|(husband|wife|mother|father|mum|mom|dad|partner|son|daughter|brother|sister|nan|nana|gran|granny|grandma"
+        r"|grandad|grandpa|grandfather|grandmother|uncle|aunt|auntie|friend|he|she)\s+(has\s+|had\s+|just\s+|sadly\s+"
+        r"|recently\s+|suddenly\s+)*died"
+        r"|late\s+(husband|wife|mother|father|mum|dad|partner|son|daughter))\b",
         _FLAGS,
     ),
     "vulnerability": re.compile(
         r"\b(suicid\w*|self[-\s]?harm|kill\s+myself|end\s+my\s+life|mental\s+health|dementia|domestic\s+(abuse|violence)"
-        r"|abusive\s+(partner|relationship)|coerc\w+|carer\b|terminal(ly)?\s+ill|vulnerable|disabilit\w+|can'?t\s+cope"
-        r"|in\s+hospital|power\s+of\s+attorney|gambling\s+(problem|addiction))\b",
+        r"|abusive\s+(partner|relationship)|coerc\w+|carer\b|terminal(ly)?\s+ill|disabilit\w+|can'?t\s+cope"
+        r"|(i'?m|i\s+am|she'?s|he'?s|she\s+is|he\s+is)\s+(very\s+|quite\s+|a\s+)?vulnerable"
+        r"|in\s+hospital|gambling\s+(problem|addiction))\b",
         _FLAGS,
     ),
+    # Dissatisfaction that asks for a remedy; a question about how complaints or the ombudsman work is not one.
     "complaint": re.compile(
-        r"\b(complain\w*|ombudsman|unacceptable|disgusted|appalled|formal\s+complaint|raise\s+a\s+complaint)\b",
+        r"\b(i\s+(want|wish|would\s+like|need|am\s+going|'?m\s+going)\s+to\s+complain"
+        r"|(make|raise|file|lodge|log|put\s+in)\s+a\s+(formal\s+)?complaint|formal\s+complaint|i'?m\s+complaining"
+        r"|unacceptable|disgusted|appalled"
+        r"|(i'?ll|i\s+will|i'?m\s+going\s+to|i\s+am\s+going\s+to)\s+(go|take\s+\w+|report\s+\w+|escalate\s+\w+)"
+        r"\s+to\s+the\s+(financial\s+)?ombudsman)\b",
         _FLAGS,
     ),
 }

@@ -26,6 +26,9 @@ TRAINING_FILES = (
     "train_requests.jsonl",
     "train_requests2.jsonl",
     "train_lookalikes.jsonl",
+    "train_lookalikes2.jsonl",
+    "train_lookalikes3.jsonl",
+    "train_risks2.jsonl",
 )
 
 

@@ -37,6 +37,9 @@ def test_placeholders_do_not_count_as_claims() -> None:
         ("I can't afford to pay my overdraft this month", "sensitive_topic"),
         ("my mum died and I'm the executor", "sensitive_topic"),
         ("I want to make a formal complaint", "sensitive_topic"),
+        ("my husband died on sunday and the gas bill is in his name", "sensitive_topic"),
+        ("if you don't sort this I'm going to take it to the ombudsman", "sensitive_topic"),
+        ("I'm quite vulnerable at the moment", "sensitive_topic"),
         ("there are transactions I didn't make on my account", "sensitive_topic"),
         ("which shares should I buy", "unsupported_request"),
         ("please raise my limit to £20000", "policy_restriction"),
@@ -59,6 +62,12 @@ def test_handoff_rules(text: str, reason: str) -> None:
         "I want to ignore this payment reminder",
         "How do I report a lost card?",
         "what is the exchange rate for euros",
+        # Alarming words in harmless questions: a phone that died, how complaints work, planning a will.
+        "my phone died and I've got a new one, how do I log in?",
+        "how long do complaints usually take to sort out?",
+        "when am I allowed to go to the financial ombudsman?",
+        "doing my will: would my family need probate for my account?",
+        "what's the vulnerable customer flag code?",
     ],
 )
 def test_ordinary_questions_are_not_handed_over(text: str) -> None:
