@@ -130,9 +130,8 @@ class Router:
                 reopens=new.reopens, customer_ref=new.customer_ref, cost=1, flags=route.flags,
             )
             contact = replace(contact, cost=self._cost(contact))
-            tx.insert_contact(contact)
             tx.emit(Event("contact.created", contact.id, at, _summary(contact)))
-            return self._dispatch(tx, contact, at)
+            return self._dispatch(tx, contact, at, new=True)
 
     def accept(self, contact_id: str, agent_id: str, now: float | None = None) -> Contact:
         """The offered agent takes the contact."""
@@ -196,9 +195,8 @@ class Router:
                                   reason=f"transferred by {contact.agent_id}: {reason}".strip(": "),
                                   flags=contact.flags),
             )
-            tx.insert_contact(leg)
             tx.emit(Event("contact.created", leg.id, at, _summary(leg)))
-            return self._dispatch(tx, leg, at)
+            return self._dispatch(tx, leg, at, new=True)
 
     def abandon(self, contact_id: str, now: float | None = None) -> Contact:
         """The customer left before an agent took the contact."""
@@ -278,13 +276,14 @@ class Router:
             raise NotFound(f"no contact {contact_id}")
         return contact
 
-    def _dispatch(self, tx: Transaction, contact: Contact, now: float) -> Contact:
-        """Offer ``contact`` (locked or new in ``tx``) to its previous agent or the best free one."""
+    def _dispatch(self, tx: Transaction, contact: Contact, now: float, *, new: bool = False) -> Contact:
+        """Offer ``contact`` (locked in ``tx``, or ``new``: written once, in the state it ends in) to its previous
+        agent or the best free one."""
         if contact.preferred_agent_id:
             agent = tx.lock_agent(contact.preferred_agent_id, skip_locked=True)
             if agent is not None and self._room_for(contact, agent, sticky=True):
                 return self._offer(tx, contact, agent, now, reason="sticky: the agent of the contact it reopens",
-                                   candidates=1, score=None)
+                                   candidates=1, score=None, new=new)
         candidates = [a for a in tx.agent_candidates(contact, by_skill=self.policy.uses_skills, limit=_CANDIDATES)
                       if self._room_for(contact, a)]
         ranked = sorted(candidates, key=lambda a: self.policy.agent_score(contact, a, now), reverse=True)
@@ -296,10 +295,10 @@ class Router:
             if agent is not None and self._room_for(contact, agent):
                 score = self.policy.agent_score(contact, agent, now)
                 return self._offer(tx, contact, agent, now, reason=f"best of {len(ranked)} free ({self.policy.name})",
-                                   candidates=len(ranked), score=score)
+                                   candidates=len(ranked), score=score, new=new)
         waiting = replace(contact, decision=replace(contact.decision, candidates=len(ranked),
                                                     reason=f"{contact.decision.reason}; no free agent, waits"))
-        tx.update_contact(waiting)
+        (tx.insert_contact if new else tx.update_contact)(waiting)
         return waiting
 
     def _room_for(self, contact: Contact, agent: AgentRecord, *, sticky: bool = False) -> bool:
@@ -310,14 +309,14 @@ class Router:
         return contact.language in agent.languages if sticky else self.policy.fits(contact, agent)
 
     def _offer(self, tx: Transaction, contact: Contact, agent: AgentRecord, now: float, *, reason: str,
-               candidates: int, score: tuple[float, ...] | None) -> Contact:
+               candidates: int, score: tuple[float, ...] | None, new: bool = False) -> Contact:
         taken = min(contact.cost, agent.capacity)
         offered = contact.moved(
             "offered", agent_id=agent.id, offered_at=now, cost=taken, version=contact.version + 1,
             decision=replace(contact.decision, agent_id=agent.id, candidates=candidates, score=score,
                              reason=f"{contact.decision.reason.split('; ')[0]}; {reason}"),
         )
-        tx.update_contact(offered)
+        (tx.insert_contact if new else tx.update_contact)(offered)
         tx.upsert_agent(replace(agent, load=agent.load + taken, version=agent.version + 1))
         tx.emit(Event("contact.offered", offered.id, now, _summary(offered)), agent_id=agent.id)
         return offered
