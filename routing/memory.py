@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -45,13 +45,17 @@ class _Tx:
         return [a for a in agents if a is not None and a.status == "available" and a.free() > 0]
 
     def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
-                first: tuple[float, float] | None = None, limit: int | None = None) -> list[Contact]:
+                first: tuple[float, float] | None = None, limit: int | None = None,
+                levels: Mapping[str, int] | None = None, exclude: Collection[str] = ()) -> list[Contact]:
         wanted = set(skills) if skills is not None else None
         found = []
         for contact_id in self._repo._waiting:
+            if contact_id in exclude:
+                continue
             contact = self._contact(contact_id)
             if (contact is not None and contact.state == "waiting" and contact.language in languages
-                    and (wanted is None or contact.skill in wanted)):
+                    and (wanted is None or contact.skill in wanted)
+                    and (levels is None or (contact.skill in levels and levels[contact.skill] >= contact.min_level))):
                 found.append(contact)
         return found
 

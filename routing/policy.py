@@ -26,6 +26,8 @@ class Policy(Protocol):
     name: str
     #: Whether an agent's skills restrict what they may take (the store filters candidates by skill first).
     uses_skills: bool
+    #: Whether :meth:`fits` needs the contact's minimum level (so a store may filter by it).
+    uses_levels: bool
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
         """Whether ``agent`` may take ``contact`` at all."""
@@ -53,6 +55,7 @@ class SkillsPriority:
 
     name = "skills-priority"
     uses_skills = True
+    uses_levels = True
 
     def __init__(self, aging_weight: float, reserve: Reserve | None = None) -> None:
         if aging_weight <= 0:
@@ -93,6 +96,7 @@ class SkillsFifo:
 
     name = "skills-fifo"
     uses_skills = True
+    uses_levels = False
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
         return agent.skills.get(contact.skill, 0) >= 1 and contact.language in agent.languages
@@ -112,6 +116,7 @@ class SingleFifo:
 
     name = "single-fifo"
     uses_skills = False
+    uses_levels = False
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
         return contact.language in agent.languages

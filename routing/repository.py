@@ -16,7 +16,7 @@ Locking contract:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -44,8 +44,10 @@ class Transaction(Protocol):
         ...
 
     def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
-                first: tuple[float, float] | None = None, limit: int | None = None) -> list[Contact]:
-        """Waiting contacts in ``languages`` (and, unless ``skills`` is ``None``, needing one of ``skills``).
+                first: tuple[float, float] | None = None, limit: int | None = None,
+                levels: Mapping[str, int] | None = None, exclude: Collection[str] = ()) -> list[Contact]:
+        """Waiting contacts in ``languages`` (and, unless ``skills`` is ``None``, needing one of ``skills``;
+        with ``levels``, needing one of its skills at no more than its level), other than those in ``exclude``.
 
         With ``first=(now, aging_weight)`` and ``limit``, a store may return only the ``limit`` most urgent
         by ``priority + aging_weight * (now - created_at) / target_wait_s`` (the caller ranks what it gets).

@@ -37,6 +37,8 @@ DEFAULT_HANDLE_S: Mapping[str, float] = {"chat": 480.0, "voice": 360.0, "message
 #: order (ours: level, load, idle; aged priority), which the policy then ranks. Enough to survive the
 #: policy's extra filters (reserve, language), small enough that a decision reads few rows.
 _CANDIDATES = 64
+#: Waiting contacts a freed agent reads at a time.
+_PULL_PAGE = 16
 
 
 class NotFound(RoutingError, LookupError):
@@ -338,27 +340,35 @@ class Router:
         """While ``agent`` (locked) has room, offer them the waiting contact the policy ranks first."""
         if agent.free() == 0:
             return agent
-        skills = list(agent.skills) if self.policy.uses_skills else None
+        skills = list(agent.skills) if self.policy.uses_skills and not self.policy.uses_levels else None
+        levels = dict(agent.skills) if self.policy.uses_levels else None
         aging = getattr(self.policy, "aging_weight", None)
         first = (now, float(aging)) if isinstance(aging, int | float) else None
-        waiting = [c for c in tx.waiting(skills=skills, languages=list(agent.languages), first=first,
-                                         limit=_CANDIDATES if first is not None else None)
-                   if self.policy.fits(c, agent)]
-        waiting.sort(key=lambda c: self.policy.contact_score(c, now), reverse=True)
         team = _TeamReserve(tx, self.policy)
-        for candidate in waiting:
-            if not self._room_for(candidate, agent) or not team.allows(candidate, agent):
-                if agent.free() == 0:
-                    break
-                continue
-            contact = tx.lock_contact(candidate.id, skip_locked=True)
-            if contact is None or contact.state != "waiting":
-                continue
-            score = self.policy.contact_score(contact, now)
-            offered = self._offer(tx, contact, agent, now, reason=f"pulled by a freed agent ({self.policy.name}, "
-                                  f"urgency {score:.1f} of {len(waiting)} waiting)", candidates=len(waiting),
-                                  score=(score,))
-            agent = replace(agent, load=agent.load + offered.cost, version=agent.version + 1)
+        seen: set[str] = set()
+        # The store ranks (by aged priority) and filters (skill, level, language) in SQL, so the first few rows
+        # are usually enough; a further page is read only while the agent still has room, up to _CANDIDATES.
+        for _ in range(_CANDIDATES // _PULL_PAGE if first is not None else 1):
+            page = tx.waiting(skills=skills, levels=levels, languages=list(agent.languages), first=first,
+                              limit=_PULL_PAGE if first is not None else None, exclude=seen)
+            seen.update(c.id for c in page)
+            waiting = sorted((c for c in page if self.policy.fits(c, agent)),
+                             key=lambda c: self.policy.contact_score(c, now), reverse=True)
+            for candidate in waiting:
+                if not self._room_for(candidate, agent) or not team.allows(candidate, agent):
+                    if agent.free() == 0:
+                        break
+                    continue
+                contact = tx.lock_contact(candidate.id, skip_locked=True)
+                if contact is None or contact.state != "waiting":
+                    continue
+                score = self.policy.contact_score(contact, now)
+                offered = self._offer(tx, contact, agent, now, reason=f"pulled by a freed agent ({self.policy.name}, "
+                                      f"urgency {score:.1f} of {len(seen)} waiting read)", candidates=len(seen),
+                                      score=(score,))
+                agent = replace(agent, load=agent.load + offered.cost, version=agent.version + 1)
+            if agent.free() == 0 or first is None or len(page) < _PULL_PAGE:
+                break
         return agent
 
 

@@ -12,7 +12,7 @@ with ``BEGIN IMMEDIATE`` (one writer at a time), so the locks are implied and no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy import (
     and_,
     delete,
     event,
+    false,
     func,
     insert,
     or_,
@@ -201,10 +202,16 @@ class _SqlTx:
         return [_agent(r) for r in self.c.execute(query)]
 
     def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
-                first: tuple[float, float] | None = None, limit: int | None = None) -> list[Contact]:
+                first: tuple[float, float] | None = None, limit: int | None = None,
+                levels: Mapping[str, int] | None = None, exclude: Collection[str] = ()) -> list[Contact]:
         query = select(contacts).where(contacts.c.state == "waiting", contacts.c.language.in_(list(languages)))
         if skills is not None:
             query = query.where(contacts.c.skill.in_(list(skills)))
+        if levels is not None:
+            query = query.where(or_(false(), *(and_(contacts.c.skill == skill, contacts.c.min_level <= level)
+                                               for skill, level in levels.items())))
+        if exclude:
+            query = query.where(contacts.c.id.not_in(list(exclude)))
         if first is not None:
             now, weight = first
             urgency = contacts.c.priority + weight * (now - contacts.c.created_at) / contacts.c.target_wait_s
