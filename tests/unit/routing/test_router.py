@@ -68,6 +68,20 @@ def test_a_freed_agent_pulls_the_most_urgent_waiting_contact(router: Router, clo
     assert pulled is not None and (pulled.state, pulled.agent_id) == ("offered", "a")
 
 
+def test_a_freed_agent_reaches_the_contact_they_fit_behind_many_they_do_not(router: Router, clock: Clock) -> None:
+    # 70 scams wait for the fraud queue, which needs fraud level 2; this agent has level 1 there. The one
+    # cards contact behind them, far less urgent, is the one they can take: the store filters by level, so it
+    # is not lost behind a page of contacts the agent does not fit.
+    router = _without_reserve(router)
+    router.register_agent(agent("a", skills={"cards": 2, "fraud": 1}, capacity=1))
+    scams = [router.create(NewContact("chat", SCAM)) for _ in range(70)]
+    clock.tick(5)
+    routine = router.create(NewContact("chat", CARDS))
+    router.set_status("a", "available")
+    assert router.repo.get_contact(routine.id).state == "offered"  # type: ignore[union-attr]
+    assert all(router.repo.get_contact(s.id).state == "waiting" for s in scams)  # type: ignore[union-attr]
+
+
 def test_priority_ages_so_a_long_wait_overtakes_a_fresh_priority_contact(router: Router, clock: Clock) -> None:
     router = _without_reserve(router)
     router.register_agent(agent("a", skills={"cards": 2, "fraud": 3}, capacity=1))
