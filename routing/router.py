@@ -300,7 +300,7 @@ class Router:
                                    candidates=len(ranked), score=score, new=new)
         waiting = replace(contact, decision=replace(contact.decision, candidates=len(ranked),
                                                     reason=f"{contact.decision.reason}; no free agent, waits"))
-        (tx.insert_contact if new else tx.update_contact)(waiting)
+        _save(tx, waiting, new=new)
         return waiting
 
     def _room_for(self, contact: Contact, agent: AgentRecord, *, sticky: bool = False) -> bool:
@@ -318,7 +318,7 @@ class Router:
             decision=replace(contact.decision, agent_id=agent.id, candidates=candidates, score=score,
                              reason=f"{contact.decision.reason.split('; ')[0]}; {reason}"),
         )
-        (tx.insert_contact if new else tx.update_contact)(offered)
+        _save(tx, offered, new=new)
         tx.upsert_agent(replace(agent, load=agent.load + taken, version=agent.version + 1))
         tx.emit(Event("contact.offered", offered.id, now, _summary(offered)), agent_id=agent.id)
         return offered
@@ -367,7 +367,8 @@ class Router:
                                       f"urgency {score:.1f} of {len(seen)} waiting read)", candidates=len(seen),
                                       score=(score,))
                 agent = replace(agent, load=agent.load + offered.cost, version=agent.version + 1)
-            if agent.free() == 0 or first is None or len(page) < _PULL_PAGE:
+            # A short page is the end; a store that returned more than a page (in memory) returned them all.
+            if agent.free() == 0 or first is None or len(page) != _PULL_PAGE:
                 break
         return agent
 
@@ -388,6 +389,14 @@ class _TeamReserve:
         if self._free is None:
             self._free = [a for a in self.tx.free_agents() if a.load == 0 and reserve.holds(a)]
         return sum(1 for a in self._free if a.id != agent.id) >= count
+
+
+def _save(tx: Transaction, contact: Contact, *, new: bool) -> None:
+    """Write ``contact``: once, in the state it ends in, when it is new in this transaction."""
+    if new:
+        tx.insert_contact(contact)
+    else:
+        tx.update_contact(contact)
 
 
 def _summary(contact: Contact) -> dict[str, object]:
