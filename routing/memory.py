@@ -30,7 +30,10 @@ class _Tx:
     def _contact(self, contact_id: str) -> Contact | None:
         return self.contacts.get(contact_id) or self._repo._contacts.get(contact_id)
 
-    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None) -> list[Agent]:
+    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None,
+                         offset: int = 0) -> list[Agent]:
+        if offset:
+            return []  # every candidate came at offset 0
         pool: Any = self._repo._by_skill.get(contact.skill, ()) if by_skill else self._repo._agents
         found = []
         for agent_id in pool:
@@ -82,6 +85,24 @@ class _Tx:
 
     def upsert_agent(self, agent: Agent, *, skills_changed: bool = False) -> None:
         self.agents[agent.id] = agent
+
+    def move_contact(self, contact_id: str, state: ContactState, *, source: Collection[ContactState],
+                     agent_id: str | None = None, **changes: Any) -> Contact | None:
+        contact = self._contact(contact_id)
+        if contact is None or contact.state not in source or (agent_id is not None and contact.agent_id != agent_id):
+            return None
+        moved = contact.moved(state, version=contact.version + 1, **changes)
+        self.contacts[contact_id] = moved
+        return moved
+
+    def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
+        agent = self._agent(agent_id)
+        if agent is None:
+            return None
+        load = max(0, agent.load - cost)
+        agent = agent.with_(load=load, idle_since=now if load == 0 else agent.idle_since, version=agent.version + 1)
+        self.agents[agent_id] = agent
+        return agent
 
     def emit(self, event: Event, *, agent_id: str | None = None) -> None:
         self.events.append((event, agent_id))

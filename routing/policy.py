@@ -28,6 +28,9 @@ class Policy(Protocol):
     uses_skills: bool
     #: Whether :meth:`fits` needs the contact's minimum level (so a store may filter by it).
     uses_levels: bool
+    #: Whether :meth:`agent_score` orders agents as a store's candidate list does (level in the skill, then
+    #: occupancy, then the longest idle), so that the first candidates that fit hold the policy's choice.
+    store_order: bool
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
         """Whether ``agent`` may take ``contact`` at all."""
@@ -56,6 +59,7 @@ class SkillsPriority:
     name = "skills-priority"
     uses_skills = True
     uses_levels = True
+    store_order = True
 
     def __init__(self, aging_weight: float, reserve: Reserve | None = None) -> None:
         if aging_weight <= 0:
@@ -97,6 +101,7 @@ class SkillsFifo:
     name = "skills-fifo"
     uses_skills = True
     uses_levels = False
+    store_order = False
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
         return agent.skills.get(contact.skill, 0) >= 1 and contact.language in agent.languages
@@ -117,6 +122,7 @@ class SingleFifo:
     name = "single-fifo"
     uses_skills = False
     uses_levels = False
+    store_order = False
 
     def fits(self, contact: Contact, agent: Agent) -> bool:
         return contact.language in agent.languages

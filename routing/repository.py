@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 from routing.model import Agent, Contact, ContactState, Event
 
@@ -31,11 +31,13 @@ class OutboxRecord(Protocol):
 
 
 class Transaction(Protocol):
-    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None) -> list[Agent]:
+    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None,
+                         offset: int = 0) -> list[Agent]:
         """Available agents with room for ``contact`` (its skill at its level when ``by_skill``).
 
-        With ``limit`` a store may return only the first ``limit`` by level in the skill, then the lightest
-        load, then the longest idle (the caller ranks what it gets).
+        With ``limit`` a store may return only ``limit`` of them, from ``offset``, in the order of level in
+        the skill, then the lightest load, then the longest idle (the caller ranks what it gets). A store that
+        returns them all at offset 0 returns none after it.
         """
         ...
 
@@ -70,6 +72,18 @@ class Transaction(Protocol):
 
     def upsert_agent(self, agent: Agent, *, skills_changed: bool = False) -> None:
         """Save ``agent``; its skills index is rewritten when it is new or ``skills_changed``."""
+        ...
+
+    def move_contact(self, contact_id: str, state: ContactState, *, source: Collection[ContactState],
+                     agent_id: str | None = None, **changes: Any) -> Contact | None:
+        """Lock the contact and move it to ``state`` (version + 1, and ``changes``) if it is in one of ``source``
+        states (and, with ``agent_id``, held by that agent); the moved contact, or ``None`` when it was not
+        there to move (the caller reads it to say why)."""
+        ...
+
+    def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
+        """Lock the agent and give back ``cost`` of their load (never below 0; idle from ``now`` at 0, version
+        + 1); the agent after it, or ``None`` when there is no such agent."""
         ...
 
     def emit(self, event: Event, *, agent_id: str | None = None) -> None: ...

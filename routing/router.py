@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from routing.model import Agent as AgentRecord
-from routing.model import AgentStatus, Channel, Contact, Decision, Event, RoutingError, TriageView
+from routing.model import AgentStatus, Channel, Contact, ContactState, Decision, Event, RoutingError, TriageView
 from routing.policy import Policy, SkillsPriority
 from routing.repository import Repository, Transaction
 from routing.rules import Rules, RulesError
@@ -37,8 +37,12 @@ DEFAULT_HANDLE_S: Mapping[str, float] = {"chat": 480.0, "voice": 360.0, "message
 #: order (ours: level, load, idle; aged priority), which the policy then ranks. Enough to survive the
 #: policy's extra filters (reserve, language), small enough that a decision reads few rows.
 _CANDIDATES = 64
+#: Agents read at a time when the store's order is the policy's (the first page that fits is enough).
+_CANDIDATE_PAGE = 16
 #: Waiting contacts a freed agent reads at a time.
 _PULL_PAGE = 16
+_OFFERED: tuple[ContactState] = ("offered",)
+_ASSIGNED: tuple[ContactState] = ("assigned",)
 
 
 class NotFound(RoutingError, LookupError):
@@ -139,11 +143,10 @@ class Router:
         """The offered agent takes the contact."""
         at = self.clock() if now is None else now
         with self.repo.transaction() as tx:
-            contact = self._locked(tx, contact_id)
-            if contact.state != "offered" or contact.agent_id != agent_id:
-                raise RoutingError(f"contact {contact_id} is not offered to agent {agent_id} (it is {contact.state})")
-            contact = contact.moved("assigned", assigned_at=at, version=contact.version + 1)
-            tx.update_contact(contact)
+            contact = tx.move_contact(contact_id, "assigned", source=_OFFERED, agent_id=agent_id, assigned_at=at)
+            if contact is None:
+                state = self._locked(tx, contact_id).state
+                raise RoutingError(f"contact {contact_id} is not offered to agent {agent_id} (it is {state})")
             tx.emit(Event("contact.assigned", contact.id, at, _summary(contact)), agent_id=agent_id)
             return contact
 
@@ -152,13 +155,14 @@ class Router:
         """The agent finished the contact; their room goes to the next waiting contact."""
         at = self.clock() if now is None else now
         with self.repo.transaction() as tx:
-            contact = self._locked(tx, contact_id)
-            if contact.state != "assigned":
-                raise RoutingError(f"contact {contact_id} is {contact.state}; only an assigned contact can be closed")
-            if agent_id is not None and contact.agent_id != agent_id:
+            contact = tx.move_contact(contact_id, "closed", source=_ASSIGNED, agent_id=agent_id, ended_at=at,
+                                      outcome=outcome)
+            if contact is None:
+                current = self._locked(tx, contact_id)
+                if current.state != "assigned":
+                    raise RoutingError(f"contact {contact_id} is {current.state}; only an assigned contact can be "
+                                       "closed")
                 raise RoutingError(f"contact {contact_id} is assigned to another agent")
-            contact = contact.moved("closed", ended_at=at, outcome=outcome, version=contact.version + 1)
-            tx.update_contact(contact)
             tx.emit(Event("contact.closed", contact.id, at, _summary(contact)), agent_id=contact.agent_id)
             self._release(tx, contact, at)
             return contact
@@ -286,19 +290,27 @@ class Router:
             if agent is not None and self._room_for(contact, agent, sticky=True):
                 return self._offer(tx, contact, agent, now, reason="sticky: the agent of the contact it reopens",
                                    candidates=1, score=None, new=new)
-        candidates = [a for a in tx.agent_candidates(contact, by_skill=self.policy.uses_skills, limit=_CANDIDATES)
-                      if self._room_for(contact, a)]
-        ranked = sorted(candidates, key=lambda a: self.policy.agent_score(contact, a, now), reverse=True)
+        # When the store's order is the policy's, the first page that holds an agent who fits holds its choice;
+        # otherwise the policy ranks one larger page.
+        size = _CANDIDATE_PAGE if self.policy.store_order else _CANDIDATES
         team = _TeamReserve(tx, self.policy)
-        for candidate in ranked:
-            if not team.allows(contact, candidate):
-                continue
-            agent = tx.lock_agent(candidate.id, skip_locked=True)
-            if agent is not None and self._room_for(contact, agent):
-                score = self.policy.agent_score(contact, agent, now)
-                return self._offer(tx, contact, agent, now, reason=f"best of {len(ranked)} free ({self.policy.name})",
-                                   candidates=len(ranked), score=score, new=new)
-        waiting = replace(contact, decision=replace(contact.decision, candidates=len(ranked),
+        fitting = 0
+        for offset in range(0, _CANDIDATES, size):
+            page = tx.agent_candidates(contact, by_skill=self.policy.uses_skills, limit=size, offset=offset)
+            ranked = sorted((a for a in page if self._room_for(contact, a)),
+                            key=lambda a: self.policy.agent_score(contact, a, now), reverse=True)
+            fitting += len(ranked)
+            for candidate in ranked:
+                if not team.allows(contact, candidate):
+                    continue
+                agent = tx.lock_agent(candidate.id, skip_locked=True)
+                if agent is not None and self._room_for(contact, agent):
+                    score = self.policy.agent_score(contact, agent, now)
+                    return self._offer(tx, contact, agent, now, reason=f"best of {fitting} free ({self.policy.name})",
+                                       candidates=fitting, score=score, new=new)
+            if len(page) != size:
+                break
+        waiting = replace(contact, decision=replace(contact.decision, candidates=fitting,
                                                     reason=f"{contact.decision.reason}; no free agent, waits"))
         _save(tx, waiting, new=new)
         return waiting
@@ -327,12 +339,9 @@ class Router:
         """Give back the room ``contact`` took from its agent, and let the agent pull the next one."""
         if contact.agent_id is None:
             return
-        agent = tx.lock_agent(contact.agent_id, skip_locked=False)
+        agent = tx.release_agent(contact.agent_id, contact.cost, now)
         if agent is None:
             return
-        load = max(0, agent.load - contact.cost)
-        agent = replace(agent, load=load, idle_since=now if load == 0 else agent.idle_since, version=agent.version + 1)
-        tx.upsert_agent(agent)
         if agent.status == "available":
             self._pull(tx, agent, now)
 

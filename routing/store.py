@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +30,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Update,
     and_,
+    bindparam,
+    case,
     delete,
     event,
     false,
@@ -173,15 +177,58 @@ def _event(row: Any) -> Event:
     return Event(kind=row.kind, subject=row.subject, at=row.at, data=json.loads(row.data))
 
 
+# The statements of the hot path, built once: SQLAlchemy then reuses their compiled form without building
+# a new construct (and its cache key) for every call.
+_AGENT_BY_ID = select(agents).where(agents.c.id == bindparam("key"))
+_CONTACT_BY_ID = select(contacts).where(contacts.c.id == bindparam("key"))
+_LOCKS = {
+    (table, skip): query.with_for_update(skip_locked=skip)
+    for table, query in (("agent", _AGENT_BY_ID), ("contact", _CONTACT_BY_ID)) for skip in (True, False)
+}
+_INSERT_CONTACT = insert(contacts)
+_UPDATE_CONTACT = update(contacts).where(contacts.c.id == bindparam("key"))
+_UPDATE_AGENT = update(agents).where(agents.c.id == bindparam("key"))
+_EMIT = insert(outbox)
+#: The contact columns a move may change (the JSON ones never change after the contact is created).
+_MOVABLE = frozenset({"agent_id", "offered_at", "assigned_at", "ended_at", "outcome", "cost"})
+
+
+@cache
+def _move(changed: tuple[str, ...], owned: bool) -> Update:
+    """``UPDATE routing_contacts SET state, version + 1, <changed> WHERE id, state IN source [AND agent_id]``."""
+    where = [contacts.c.id == bindparam("key"), contacts.c.state.in_(bindparam("source", expanding=True))]
+    if owned:
+        where.append(contacts.c.agent_id == bindparam("owner"))
+    values: dict[str, Any] = {"state": bindparam("state"), "version": contacts.c.version + 1}
+    values.update({name: bindparam(name) for name in changed})
+    return update(contacts).where(*where).values(values).returning(*contacts.c)
+
+
+@cache
+def _release(postgres: bool) -> Update:
+    """Give back ``cost`` of an agent's load, never below 0; an agent left with none is idle from ``now``."""
+    load = (func.greatest if postgres else func.max)(agents.c.load - bindparam("cost"), 0)
+    return (update(agents).where(agents.c.id == bindparam("key"))
+            .values(load=load, idle_since=case((load == 0, bindparam("now")), else_=agents.c.idle_since),
+                    version=agents.c.version + 1)
+            .returning(*agents.c))
+
+
 class _SqlTx:
     def __init__(self, connection: Connection, postgres: bool) -> None:
         self.c = connection
         self.postgres = postgres
 
-    def _lock(self, query: Any, skip_locked: bool) -> Any:
-        return query.with_for_update(skip_locked=skip_locked) if self.postgres else query
+    def _by_id(self, table: str, key: str, *, lock: bool, skip_locked: bool = False) -> Any:
+        """The row of ``table`` with id ``key``, locked when ``lock`` (on PostgreSQL; SQLite's writer holds all)."""
+        if lock and self.postgres:
+            query = _LOCKS[(table, skip_locked)]
+        else:
+            query = _AGENT_BY_ID if table == "agent" else _CONTACT_BY_ID
+        return self.c.execute(query, {"key": key}).first()
 
-    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None) -> list[Agent]:
+    def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None,
+                         offset: int = 0) -> list[Agent]:
         least = func.least if self.postgres else func.min
         room = agents.c.capacity - agents.c.load >= least(contact.cost, agents.c.capacity)
         occupancy = agents.c.load * 1.0 / agents.c.capacity
@@ -195,6 +242,8 @@ class _SqlTx:
             query = query.order_by(occupancy, agents.c.idle_since)
         if limit is not None:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         return [_agent(r) for r in self.c.execute(query)]
 
     def free_agents(self) -> list[Agent]:
@@ -225,26 +274,29 @@ class _SqlTx:
         return [_contact(r) for r in self.c.execute(query)]
 
     def lock_agent(self, agent_id: str, *, skip_locked: bool) -> Agent | None:
-        row = self.c.execute(self._lock(select(agents).where(agents.c.id == agent_id), skip_locked)).first()
+        row = self._by_id("agent", agent_id, lock=True, skip_locked=skip_locked)
         return _agent(row) if row is not None else None
 
     def lock_contact(self, contact_id: str, *, skip_locked: bool) -> Contact | None:
-        row = self.c.execute(self._lock(select(contacts).where(contacts.c.id == contact_id), skip_locked)).first()
+        row = self._by_id("contact", contact_id, lock=True, skip_locked=skip_locked)
         return _contact(row) if row is not None else None
 
     def get_contact(self, contact_id: str) -> Contact | None:
-        row = self.c.execute(select(contacts).where(contacts.c.id == contact_id)).first()
+        row = self._by_id("contact", contact_id, lock=False)
         return _contact(row) if row is not None else None
 
     def insert_contact(self, contact: Contact) -> None:
-        self.c.execute(insert(contacts).values(**_contact_row(contact)))
+        self.c.execute(_INSERT_CONTACT, _contact_row(contact))
 
     def update_contact(self, contact: Contact) -> None:
-        self.c.execute(update(contacts).where(contacts.c.id == contact.id).values(**_contact_row(contact)))
+        row = _contact_row(contact)
+        row["key"] = row.pop("id")
+        self.c.execute(_UPDATE_CONTACT, row)
 
     def upsert_agent(self, agent: Agent, *, skills_changed: bool = False) -> None:
         row = _agent_row(agent)
-        updated = self.c.execute(update(agents).where(agents.c.id == agent.id).values(**row)).rowcount
+        changes = {k: v for k, v in row.items() if k != "id"}
+        updated = self.c.execute(_UPDATE_AGENT, {**changes, "key": agent.id}).rowcount
         if not updated:
             self.c.execute(insert(agents).values(**row))
         if not updated or skills_changed:
@@ -253,9 +305,24 @@ class _SqlTx:
                 self.c.execute(insert(agent_skills), [{"agent_id": agent.id, "skill": s, "level": lvl}
                                                       for s, lvl in agent.skills.items()])
 
+    def move_contact(self, contact_id: str, state: ContactState, *, source: Collection[ContactState],
+                     agent_id: str | None = None, **changes: Any) -> Contact | None:
+        unknown = set(changes) - _MOVABLE
+        if unknown:
+            raise ValueError(f"a move cannot change {', '.join(sorted(unknown))}")
+        params = {"key": contact_id, "source": list(source), "state": state, **changes}
+        if agent_id is not None:
+            params["owner"] = agent_id
+        row = self.c.execute(_move(tuple(sorted(changes)), agent_id is not None), params).first()
+        return _contact(row) if row is not None else None
+
+    def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
+        row = self.c.execute(_release(self.postgres), {"key": agent_id, "cost": cost, "now": now}).first()
+        return _agent(row) if row is not None else None
+
     def emit(self, event: Event, *, agent_id: str | None = None) -> None:
-        self.c.execute(insert(outbox).values(kind=event.kind, subject=event.subject, agent_id=agent_id, at=event.at,
-                                             data=json.dumps(event.data, separators=(",", ":"))))
+        self.c.execute(_EMIT, {"kind": event.kind, "subject": event.subject, "agent_id": agent_id, "at": event.at,
+                               "data": json.dumps(event.data, separators=(",", ":"))})
 
 
 class SqlRepository:
