@@ -87,9 +87,9 @@ class _Tx:
         self.agents[agent.id] = agent
 
     def move_contact(self, contact_id: str, state: ContactState, *, source: Collection[ContactState],
-                     agent_id: str | None = None, **changes: Any) -> Contact | None:
+                     held_by: str | None = None, skip_locked: bool = False, **changes: Any) -> Contact | None:
         contact = self._contact(contact_id)
-        if contact is None or contact.state not in source or (agent_id is not None and contact.agent_id != agent_id):
+        if contact is None or contact.state not in source or (held_by is not None and contact.agent_id != held_by):
             return None
         moved = contact.moved(state, version=contact.version + 1, **changes)
         self.contacts[contact_id] = moved

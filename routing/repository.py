@@ -75,10 +75,10 @@ class Transaction(Protocol):
         ...
 
     def move_contact(self, contact_id: str, state: ContactState, *, source: Collection[ContactState],
-                     agent_id: str | None = None, **changes: Any) -> Contact | None:
+                     held_by: str | None = None, skip_locked: bool = False, **changes: Any) -> Contact | None:
         """Lock the contact and move it to ``state`` (version + 1, and ``changes``) if it is in one of ``source``
-        states (and, with ``agent_id``, held by that agent); the moved contact, or ``None`` when it was not
-        there to move (the caller reads it to say why)."""
+        states (and, with ``held_by``, held by that agent); the moved contact, or ``None`` when it was not there
+        to move (the caller reads it to say why) or, with ``skip_locked``, another transaction holds it."""
         ...
 
     def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:

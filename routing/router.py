@@ -43,6 +43,7 @@ _CANDIDATE_PAGE = 16
 _PULL_PAGE = 16
 _OFFERED: tuple[ContactState] = ("offered",)
 _ASSIGNED: tuple[ContactState] = ("assigned",)
+_WAITING: tuple[ContactState] = ("waiting",)
 
 
 class NotFound(RoutingError, LookupError):
@@ -143,7 +144,7 @@ class Router:
         """The offered agent takes the contact."""
         at = self.clock() if now is None else now
         with self.repo.transaction() as tx:
-            contact = tx.move_contact(contact_id, "assigned", source=_OFFERED, agent_id=agent_id, assigned_at=at)
+            contact = tx.move_contact(contact_id, "assigned", source=_OFFERED, held_by=agent_id, assigned_at=at)
             if contact is None:
                 state = self._locked(tx, contact_id).state
                 raise RoutingError(f"contact {contact_id} is not offered to agent {agent_id} (it is {state})")
@@ -155,7 +156,7 @@ class Router:
         """The agent finished the contact; their room goes to the next waiting contact."""
         at = self.clock() if now is None else now
         with self.repo.transaction() as tx:
-            contact = tx.move_contact(contact_id, "closed", source=_ASSIGNED, agent_id=agent_id, ended_at=at,
+            contact = tx.move_contact(contact_id, "closed", source=_ASSIGNED, held_by=agent_id, ended_at=at,
                                       outcome=outcome)
             if contact is None:
                 current = self._locked(tx, contact_id)
@@ -324,14 +325,23 @@ class Router:
 
     def _offer(self, tx: Transaction, contact: Contact, agent: AgentRecord, now: float, *, reason: str,
                candidates: int, score: tuple[float, ...] | None, new: bool = False) -> Contact:
-        taken = min(contact.cost, agent.capacity)
-        offered = contact.moved(
-            "offered", agent_id=agent.id, offered_at=now, cost=taken, version=contact.version + 1,
-            decision=replace(contact.decision, agent_id=agent.id, candidates=candidates, score=score,
-                             reason=f"{contact.decision.reason.split('; ')[0]}; {reason}"),
-        )
+        offered = contact.moved("offered", agent_id=agent.id, offered_at=now, cost=min(contact.cost, agent.capacity),
+                                version=contact.version + 1,
+                                decision=_decided(contact, agent, reason=reason, candidates=candidates, score=score))
         _save(tx, offered, new=new)
-        tx.upsert_agent(replace(agent, load=agent.load + taken, version=agent.version + 1))
+        return self._taken(tx, offered, agent, now)
+
+    def _claim(self, tx: Transaction, contact: Contact, agent: AgentRecord, now: float, *, reason: str,
+               candidates: int, score: tuple[float, ...]) -> Contact | None:
+        """Offer a waiting contact read without a lock, if it still waits and no other transaction holds it."""
+        offered = tx.move_contact(contact.id, "offered", source=_WAITING, skip_locked=True, agent_id=agent.id,
+                                  offered_at=now, cost=min(contact.cost, agent.capacity),
+                                  decision=_decided(contact, agent, reason=reason, candidates=candidates, score=score))
+        return None if offered is None else self._taken(tx, offered, agent, now)
+
+    def _taken(self, tx: Transaction, offered: Contact, agent: AgentRecord, now: float) -> Contact:
+        """The offered contact's room comes off the (locked) agent's, and the offer is announced."""
+        tx.upsert_agent(replace(agent, load=agent.load + offered.cost, version=agent.version + 1))
         tx.emit(Event("contact.offered", offered.id, now, _summary(offered)), agent_id=agent.id)
         return offered
 
@@ -368,13 +378,12 @@ class Router:
                     if agent.free() == 0:
                         break
                     continue
-                contact = tx.lock_contact(candidate.id, skip_locked=True)
-                if contact is None or contact.state != "waiting":
-                    continue
-                score = self.policy.contact_score(contact, now)
-                offered = self._offer(tx, contact, agent, now, reason=f"pulled by a freed agent ({self.policy.name}, "
+                score = self.policy.contact_score(candidate, now)
+                offered = self._claim(tx, candidate, agent, now, reason=f"pulled by a freed agent ({self.policy.name}, "
                                       f"urgency {score:.1f} of {len(seen)} waiting read)", candidates=len(seen),
                                       score=(score,))
+                if offered is None:
+                    continue  # taken or held by another transaction since it was read
                 agent = replace(agent, load=agent.load + offered.cost, version=agent.version + 1)
             # A short page is the end; a store that returned more than a page (in memory) returned them all.
             if agent.free() == 0 or first is None or len(page) != _PULL_PAGE:
@@ -398,6 +407,13 @@ class _TeamReserve:
         if self._free is None:
             self._free = [a for a in self.tx.free_agents() if a.load == 0 and reserve.holds(a)]
         return sum(1 for a in self._free if a.id != agent.id) >= count
+
+
+def _decided(contact: Contact, agent: AgentRecord, *, reason: str, candidates: int,
+             score: tuple[float, ...] | None) -> Decision:
+    """The contact's decision once it is offered to ``agent``: its rule, then why this agent."""
+    return replace(contact.decision, agent_id=agent.id, candidates=candidates, score=score,
+                   reason=f"{contact.decision.reason.split('; ')[0]}; {reason}")
 
 
 def _save(tx: Transaction, contact: Contact, *, new: bool) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    ColumnElement,
     Connection,
     Engine,
     Float,
@@ -190,17 +191,23 @@ _UPDATE_CONTACT = update(contacts).where(contacts.c.id == bindparam("key"))
 _UPDATE_AGENT = update(agents).where(agents.c.id == bindparam("key"))
 _EMIT = insert(outbox)
 #: The contact columns a move may change (the JSON ones never change after the contact is created).
-_MOVABLE = frozenset({"agent_id", "offered_at", "assigned_at", "ended_at", "outcome", "cost"})
+_MOVABLE = frozenset({"agent_id", "offered_at", "assigned_at", "ended_at", "outcome", "cost", "decision"})
 
 
 @cache
-def _move(changed: tuple[str, ...], owned: bool) -> Update:
-    """``UPDATE routing_contacts SET state, version + 1, <changed> WHERE id, state IN source [AND agent_id]``."""
-    where = [contacts.c.id == bindparam("key"), contacts.c.state.in_(bindparam("source", expanding=True))]
+def _move(changed: tuple[str, ...], owned: bool, skip_locked: bool) -> Update:
+    """``UPDATE routing_contacts SET state, version + 1, <changed> WHERE id, state IN source [AND agent_id]``;
+    with ``skip_locked`` the row is taken only if no other transaction holds it (PostgreSQL)."""
+    where: list[ColumnElement[bool]] = [contacts.c.state.in_(bindparam("source", expanding=True))]
+    if skip_locked:
+        free = select(contacts.c.id).where(contacts.c.id == bindparam("key")).with_for_update(skip_locked=True)
+        where.append(contacts.c.id.in_(free.scalar_subquery()))
+    else:
+        where.append(contacts.c.id == bindparam("key"))
     if owned:
         where.append(contacts.c.agent_id == bindparam("owner"))
     values: dict[str, Any] = {"state": bindparam("state"), "version": contacts.c.version + 1}
-    values.update({name: bindparam(name) for name in changed})
+    values.update({name: bindparam(name, type_=contacts.c[name].type) for name in changed})
     return update(contacts).where(*where).values(values).returning(*contacts.c)
 
 
@@ -218,6 +225,7 @@ class _SqlTx:
     def __init__(self, connection: Connection, postgres: bool) -> None:
         self.c = connection
         self.postgres = postgres
+        self._events: list[dict[str, Any]] = []
 
     def _by_id(self, table: str, key: str, *, lock: bool, skip_locked: bool = False) -> Any:
         """The row of ``table`` with id ``key``, locked when ``lock`` (on PostgreSQL; SQLite's writer holds all)."""
@@ -306,14 +314,17 @@ class _SqlTx:
                                                       for s, lvl in agent.skills.items()])
 
     def move_contact(self, contact_id: str, state: ContactState, *, source: Collection[ContactState],
-                     agent_id: str | None = None, **changes: Any) -> Contact | None:
+                     held_by: str | None = None, skip_locked: bool = False, **changes: Any) -> Contact | None:
         unknown = set(changes) - _MOVABLE
         if unknown:
             raise ValueError(f"a move cannot change {', '.join(sorted(unknown))}")
+        if isinstance(changes.get("decision"), Decision):
+            changes["decision"] = changes["decision"].as_dict()
         params = {"key": contact_id, "source": list(source), "state": state, **changes}
-        if agent_id is not None:
-            params["owner"] = agent_id
-        row = self.c.execute(_move(tuple(sorted(changes)), agent_id is not None), params).first()
+        if held_by is not None:
+            params["owner"] = held_by
+        statement = _move(tuple(sorted(changes)), held_by is not None, skip_locked and self.postgres)
+        row = self.c.execute(statement, params).first()
         return _contact(row) if row is not None else None
 
     def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
@@ -321,8 +332,14 @@ class _SqlTx:
         return _agent(row) if row is not None else None
 
     def emit(self, event: Event, *, agent_id: str | None = None) -> None:
-        self.c.execute(_EMIT, {"kind": event.kind, "subject": event.subject, "agent_id": agent_id, "at": event.at,
-                               "data": json.dumps(event.data, separators=(",", ":"))})
+        self._events.append({"kind": event.kind, "subject": event.subject, "agent_id": agent_id, "at": event.at,
+                             "data": json.dumps(event.data, separators=(",", ":"))})
+
+    def flush(self) -> None:
+        """Write the transaction's events to the outbox, in the order they were emitted, in one statement."""
+        if self._events:
+            self.c.execute(_EMIT, self._events if len(self._events) > 1 else self._events[0])
+            self._events = []
 
 
 class SqlRepository:
@@ -362,7 +379,9 @@ class SqlRepository:
     @contextmanager
     def transaction(self) -> Iterator[_SqlTx]:
         with self._errors("run a routing transaction"), self.engine.begin() as connection:
-            yield _SqlTx(connection, self.postgres)
+            tx = _SqlTx(connection, self.postgres)
+            yield tx
+            tx.flush()  # before the commit: the events and the changes they describe land together
 
     def get_agent(self, agent_id: str) -> Agent | None:
         with self._errors("read an agent"), self.engine.connect() as connection:
