@@ -225,7 +225,6 @@ class _SqlTx:
     def __init__(self, connection: Connection, postgres: bool) -> None:
         self.c = connection
         self.postgres = postgres
-        self._events: list[dict[str, Any]] = []
 
     def _by_id(self, table: str, key: str, *, lock: bool, skip_locked: bool = False) -> Any:
         """The row of ``table`` with id ``key``, locked when ``lock`` (on PostgreSQL; SQLite's writer holds all)."""
@@ -332,14 +331,8 @@ class _SqlTx:
         return _agent(row) if row is not None else None
 
     def emit(self, event: Event, *, agent_id: str | None = None) -> None:
-        self._events.append({"kind": event.kind, "subject": event.subject, "agent_id": agent_id, "at": event.at,
-                             "data": json.dumps(event.data, separators=(",", ":"))})
-
-    def flush(self) -> None:
-        """Write the transaction's events to the outbox, in the order they were emitted, in one statement."""
-        if self._events:
-            self.c.execute(_EMIT, self._events if len(self._events) > 1 else self._events[0])
-            self._events = []
+        self.c.execute(_EMIT, {"kind": event.kind, "subject": event.subject, "agent_id": agent_id, "at": event.at,
+                               "data": json.dumps(event.data, separators=(",", ":"))})
 
 
 class SqlRepository:
@@ -379,9 +372,7 @@ class SqlRepository:
     @contextmanager
     def transaction(self) -> Iterator[_SqlTx]:
         with self._errors("run a routing transaction"), self.engine.begin() as connection:
-            tx = _SqlTx(connection, self.postgres)
-            yield tx
-            tx.flush()  # before the commit: the events and the changes they describe land together
+            yield _SqlTx(connection, self.postgres)
 
     def get_agent(self, agent_id: str) -> Agent | None:
         with self._errors("read an agent"), self.engine.connect() as connection:
