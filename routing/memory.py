@@ -95,6 +95,14 @@ class _Tx:
         self.contacts[contact_id] = moved
         return moved
 
+    def claim_agent(self, agent: Agent, load: int) -> Agent | None:
+        current = self._agent(agent.id)
+        if current is None or current.version != agent.version:
+            return None
+        claimed = current.with_(load=load, version=current.version + 1)
+        self.agents[agent.id] = claimed
+        return claimed
+
     def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
         agent = self._agent(agent_id)
         if agent is None:

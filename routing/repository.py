@@ -81,6 +81,11 @@ class Transaction(Protocol):
         to move (the caller reads it to say why) or, with ``skip_locked``, another transaction holds it."""
         ...
 
+    def claim_agent(self, agent: Agent, load: int) -> Agent | None:
+        """Lock the agent and set their load to ``load`` (version + 1) if they are as ``agent`` was read (same
+        version); the agent after it, or ``None`` when they changed or another transaction holds them."""
+        ...
+
     def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
         """Lock the agent and give back ``cost`` of their load (never below 0; idle from ``now`` at 0, version
         + 1); the agent after it, or ``None`` when there is no such agent."""

@@ -304,11 +304,13 @@ class Router:
             for candidate in ranked:
                 if not team.allows(contact, candidate):
                     continue
-                agent = tx.lock_agent(candidate.id, skip_locked=True)
-                if agent is not None and self._room_for(contact, agent):
-                    score = self.policy.agent_score(contact, agent, now)
-                    return self._offer(tx, contact, agent, now, reason=f"best of {fitting} free ({self.policy.name})",
-                                       candidates=fitting, score=score, new=new)
+                # The candidate was read without a lock: take their room only if they are unchanged since.
+                claimed = tx.claim_agent(candidate, candidate.load + min(contact.cost, candidate.capacity))
+                if claimed is not None:
+                    score = self.policy.agent_score(contact, candidate, now)
+                    return self._offer(tx, contact, candidate, now, reason=f"best of {fitting} free "
+                                       f"({self.policy.name})", candidates=fitting, score=score, new=new,
+                                       claimed=True)
             if len(page) != size:
                 break
         waiting = replace(contact, decision=replace(contact.decision, candidates=fitting,
@@ -324,12 +326,13 @@ class Router:
         return contact.language in agent.languages if sticky else self.policy.fits(contact, agent)
 
     def _offer(self, tx: Transaction, contact: Contact, agent: AgentRecord, now: float, *, reason: str,
-               candidates: int, score: tuple[float, ...] | None, new: bool = False) -> Contact:
+               candidates: int, score: tuple[float, ...] | None, new: bool = False, claimed: bool = False) -> Contact:
+        """Offer ``contact`` to ``agent`` (locked, or ``claimed``: their room already taken in the store)."""
         offered = contact.moved("offered", agent_id=agent.id, offered_at=now, cost=min(contact.cost, agent.capacity),
                                 version=contact.version + 1,
                                 decision=_decided(contact, agent, reason=reason, candidates=candidates, score=score))
         _save(tx, offered, new=new)
-        return self._taken(tx, offered, agent, now)
+        return _taken(tx, offered, agent, now, take_room=not claimed)
 
     def _claim(self, tx: Transaction, contact: Contact, agent: AgentRecord, now: float, *, reason: str,
                candidates: int, score: tuple[float, ...]) -> Contact | None:
@@ -337,13 +340,7 @@ class Router:
         offered = tx.move_contact(contact.id, "offered", source=_WAITING, skip_locked=True, agent_id=agent.id,
                                   offered_at=now, cost=min(contact.cost, agent.capacity),
                                   decision=_decided(contact, agent, reason=reason, candidates=candidates, score=score))
-        return None if offered is None else self._taken(tx, offered, agent, now)
-
-    def _taken(self, tx: Transaction, offered: Contact, agent: AgentRecord, now: float) -> Contact:
-        """The offered contact's room comes off the (locked) agent's, and the offer is announced."""
-        tx.upsert_agent(replace(agent, load=agent.load + offered.cost, version=agent.version + 1))
-        tx.emit(Event("contact.offered", offered.id, now, _summary(offered)), agent_id=agent.id)
-        return offered
+        return None if offered is None else _taken(tx, offered, agent, now, take_room=True)
 
     def _release(self, tx: Transaction, contact: Contact, now: float) -> None:
         """Give back the room ``contact`` took from its agent, and let the agent pull the next one."""
@@ -414,6 +411,14 @@ def _decided(contact: Contact, agent: AgentRecord, *, reason: str, candidates: i
     """The contact's decision once it is offered to ``agent``: its rule, then why this agent."""
     return replace(contact.decision, agent_id=agent.id, candidates=candidates, score=score,
                    reason=f"{contact.decision.reason.split('; ')[0]}; {reason}")
+
+
+def _taken(tx: Transaction, offered: Contact, agent: AgentRecord, now: float, *, take_room: bool) -> Contact:
+    """Announce the offer; with ``take_room`` its room comes off the (locked) agent's first."""
+    if take_room:
+        tx.upsert_agent(replace(agent, load=agent.load + offered.cost, version=agent.version + 1))
+    tx.emit(Event("contact.offered", offered.id, now, _summary(offered)), agent_id=agent.id)
+    return offered
 
 
 def _save(tx: Transaction, contact: Contact, *, new: bool) -> None:

@@ -212,6 +212,18 @@ def _move(changed: tuple[str, ...], owned: bool, skip_locked: bool) -> Update:
 
 
 @cache
+def _claim(postgres: bool) -> Update:
+    """Set an agent's load if their row is at ``version`` and (PostgreSQL) no other transaction holds it."""
+    if postgres:
+        free = select(agents.c.id).where(agents.c.id == bindparam("key")).with_for_update(skip_locked=True)
+        which: ColumnElement[bool] = agents.c.id.in_(free.scalar_subquery())
+    else:
+        which = agents.c.id == bindparam("key")
+    return (update(agents).where(which, agents.c.version == bindparam("seen"))
+            .values(load=bindparam("new_load"), version=agents.c.version + 1).returning(*agents.c))
+
+
+@cache
 def _release(postgres: bool) -> Update:
     """Give back ``cost`` of an agent's load, never below 0; an agent left with none is idle from ``now``."""
     load = (func.greatest if postgres else func.max)(agents.c.load - bindparam("cost"), 0)
@@ -325,6 +337,10 @@ class _SqlTx:
         statement = _move(tuple(sorted(changes)), held_by is not None, skip_locked and self.postgres)
         row = self.c.execute(statement, params).first()
         return _contact(row) if row is not None else None
+
+    def claim_agent(self, agent: Agent, load: int) -> Agent | None:
+        row = self.c.execute(_claim(self.postgres), {"key": agent.id, "seen": agent.version, "new_load": load}).first()
+        return _agent(row) if row is not None else None
 
     def release_agent(self, agent_id: str, cost: int, now: float) -> Agent | None:
         row = self.c.execute(_release(self.postgres), {"key": agent_id, "cost": cost, "now": now}).first()

@@ -229,3 +229,56 @@ def test_a_one_at_a_time_specialist_takes_general_work_only_while_others_are_fre
     taken = [router.create(NewContact("voice", CARDS)) for _ in range(2)]
     assert [c.state for c in taken] == ["offered", "waiting"]  # two specialists stay free for fraud
     assert router.create(NewContact("voice", SCAM)).state == "offered"
+
+
+def test_an_agent_read_without_a_lock_is_claimed_only_while_unchanged(router: Router) -> None:
+    router.register_agent(agent("a", skills={"cards": 2}, capacity=3))
+    router.set_status("a", "available")
+    seen = router.repo.get_agent("a")
+    assert seen is not None
+    router.set_status("a", "away")  # changes them after they were read
+    with router.repo.transaction() as tx:
+        assert tx.claim_agent(seen, seen.load + 1) is None
+    current = router.repo.get_agent("a")
+    assert current is not None and current.load == 0
+    with router.repo.transaction() as tx:
+        claimed = tx.claim_agent(current, current.load + 1)
+    assert claimed is not None and (claimed.load, claimed.version) == (1, current.version + 1)
+    assert router.repo.get_agent("a") == claimed
+
+
+def test_a_new_contact_skips_a_candidate_who_changed_since_the_candidates_were_read(router: Router) -> None:
+    router.register_agent(agent("expert", skills={"cards": 4}))
+    router.register_agent(agent("junior", skills={"cards": 1}))
+    for name in ("expert", "junior"):
+        router.set_status(name, "available")
+    transaction = router.repo.transaction
+
+    def stale_candidates():  # type: ignore[no-untyped-def]
+        # The expert is read as a candidate, then goes away before their room is taken.
+        context = transaction()
+        tx = context.__enter__()
+        read = tx.agent_candidates
+
+        def candidates(*args, **kwargs):  # type: ignore[no-untyped-def]
+            found = read(*args, **kwargs)
+            expert = next(a for a in found if a.id == "expert")
+            tx.upsert_agent(expert.with_(status="away", version=expert.version + 1))
+            return found
+
+        tx.agent_candidates = candidates  # type: ignore[method-assign]
+
+        class Context:
+            def __enter__(self):  # type: ignore[no-untyped-def]
+                return tx
+
+            def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+                return context.__exit__(*exc)
+
+        return Context()
+
+    router.repo.transaction = stale_candidates  # type: ignore[method-assign]
+    contact = router.create(NewContact("chat", CARDS))
+    router.repo.transaction = transaction  # type: ignore[method-assign]
+    assert (contact.state, contact.agent_id) == ("offered", "junior")
+    assert router.repo.get_agent("expert").load == 0  # type: ignore[union-attr]
