@@ -28,6 +28,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -212,6 +213,49 @@ def _move(changed: tuple[str, ...], owned: bool, skip_locked: bool) -> Update:
 
 
 @cache
+def _candidates(by_skill: bool, limited: bool, postgres: bool) -> Select[Any]:
+    """Available agents with room for a contact of ``cost`` (with ``skill`` at ``min_level``), best first."""
+    least = func.least if postgres else func.min
+    room = agents.c.capacity - agents.c.load >= least(bindparam("cost"), agents.c.capacity)
+    occupancy = agents.c.load * 1.0 / agents.c.capacity
+    query = select(agents).where(agents.c.status == "available", room)
+    if by_skill:
+        query = query.join(agent_skills, and_(agent_skills.c.agent_id == agents.c.id,
+                                              agent_skills.c.skill == bindparam("skill"),
+                                              agent_skills.c.level >= bindparam("min_level")))
+        query = query.order_by(agent_skills.c.level.desc(), occupancy, agents.c.idle_since)
+    else:
+        query = query.order_by(occupancy, agents.c.idle_since)
+    if limited:
+        query = query.limit(bindparam("limit")).offset(bindparam("offset"))
+    return query
+
+
+@cache
+def _waiting(by_skills: bool, levels: int | None, excluding: bool, ranked: bool, limited: bool) -> Select[Any]:
+    """Waiting contacts in ``languages`` (needing one of ``skills``; one of ``skill_i`` at no more than
+    ``level_i``; not in ``exclude``), the most urgent at ``now`` by ``weight`` first."""
+    query = select(contacts).where(contacts.c.state == "waiting",
+                                   contacts.c.language.in_(bindparam("languages", expanding=True)))
+    if by_skills:
+        query = query.where(contacts.c.skill.in_(bindparam("skills", expanding=True)))
+    if levels is not None:
+        query = query.where(or_(false(), *(and_(contacts.c.skill == bindparam(f"skill_{i}"),
+                                                contacts.c.min_level <= bindparam(f"level_{i}"))
+                                           for i in range(levels))))
+    if excluding:
+        query = query.where(contacts.c.id.not_in(bindparam("exclude", expanding=True)))
+    if ranked:
+        urgency = (contacts.c.priority + bindparam("weight", type_=Float) * (bindparam("now", type_=Float)
+                                                                             - contacts.c.created_at)
+                   / contacts.c.target_wait_s)
+        query = query.order_by(urgency.desc())
+    if limited:
+        query = query.limit(bindparam("limit"))
+    return query
+
+
+@cache
 def _claim(postgres: bool) -> Update:
     """Set an agent's load if their row is at ``version`` and (PostgreSQL) no other transaction holds it."""
     if postgres:
@@ -248,22 +292,9 @@ class _SqlTx:
 
     def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None,
                          offset: int = 0) -> list[Agent]:
-        least = func.least if self.postgres else func.min
-        room = agents.c.capacity - agents.c.load >= least(contact.cost, agents.c.capacity)
-        occupancy = agents.c.load * 1.0 / agents.c.capacity
-        query = select(agents).where(agents.c.status == "available", room)
-        if by_skill:
-            query = query.join(agent_skills, and_(agent_skills.c.agent_id == agents.c.id,
-                                                  agent_skills.c.skill == contact.skill,
-                                                  agent_skills.c.level >= contact.min_level))
-            query = query.order_by(agent_skills.c.level.desc(), occupancy, agents.c.idle_since)
-        else:
-            query = query.order_by(occupancy, agents.c.idle_since)
-        if limit is not None:
-            query = query.limit(limit)
-        if offset:
-            query = query.offset(offset)
-        return [_agent(r) for r in self.c.execute(query)]
+        params = {"cost": contact.cost, "skill": contact.skill, "min_level": contact.min_level, "offset": offset,
+                  "limit": limit}
+        return [_agent(r) for r in self.c.execute(_candidates(by_skill, limit is not None, self.postgres), params)]
 
     def free_agents(self) -> list[Agent]:
         query = select(agents).where(agents.c.status == "available", agents.c.load < agents.c.capacity)
@@ -272,21 +303,15 @@ class _SqlTx:
     def waiting(self, *, skills: Sequence[str] | None, languages: Sequence[str],
                 first: tuple[float, float] | None = None, limit: int | None = None,
                 levels: Mapping[str, int] | None = None, exclude: Collection[str] = ()) -> list[Contact]:
-        query = select(contacts).where(contacts.c.state == "waiting", contacts.c.language.in_(list(languages)))
-        if skills is not None:
-            query = query.where(contacts.c.skill.in_(list(skills)))
-        if levels is not None:
-            query = query.where(or_(false(), *(and_(contacts.c.skill == skill, contacts.c.min_level <= level)
-                                               for skill, level in levels.items())))
-        if exclude:
-            query = query.where(contacts.c.id.not_in(list(exclude)))
+        params: dict[str, Any] = {"languages": list(languages), "skills": list(skills or ()),
+                                  "exclude": list(exclude), "limit": limit}
+        for i, (skill, level) in enumerate((levels or {}).items()):
+            params[f"skill_{i}"], params[f"level_{i}"] = skill, level
         if first is not None:
-            now, weight = first
-            urgency = contacts.c.priority + weight * (now - contacts.c.created_at) / contacts.c.target_wait_s
-            query = query.order_by(urgency.desc())
-        if limit is not None:
-            query = query.limit(limit)
-        return [_contact(r) for r in self.c.execute(query)]
+            params["now"], params["weight"] = first
+        query = _waiting(skills is not None, None if levels is None else len(levels), bool(exclude),
+                         first is not None, limit is not None)
+        return [_contact(r) for r in self.c.execute(query, params)]
 
     def expired_offers(self, before: float) -> list[Contact]:
         query = select(contacts).where(contacts.c.state == "offered", contacts.c.offered_at <= before)
