@@ -256,6 +256,19 @@ def _waiting(by_skills: bool, levels: int | None, excluding: bool, ranked: bool,
 
 
 @cache
+def _listing(by_state: bool, by_agent: bool, by_arrival: bool) -> Select[Any]:
+    """Contacts (in ``states``, held by ``agent_id``, arrived since ``since``), oldest first, ``limit`` of them."""
+    query = select(contacts).order_by(contacts.c.created_at).limit(bindparam("limit"))
+    if by_state:
+        query = query.where(contacts.c.state.in_(bindparam("states", expanding=True)))
+    if by_agent:
+        query = query.where(contacts.c.agent_id == bindparam("agent_id"))
+    if by_arrival:
+        query = query.where(contacts.c.created_at >= bindparam("since"))
+    return query
+
+
+@cache
 def _claim(postgres: bool) -> Update:
     """Set an agent's load if their row is at ``version`` and (PostgreSQL) no other transaction holds it."""
     if postgres:
@@ -431,15 +444,10 @@ class SqlRepository:
 
     def contacts(self, *, states: Sequence[ContactState] | None = None, agent_id: str | None = None,
                  since: float | None = None, limit: int = 1000) -> list[Contact]:
-        query = select(contacts).order_by(contacts.c.created_at).limit(limit)
-        if states is not None:
-            query = query.where(contacts.c.state.in_(list(states)))
-        if agent_id is not None:
-            query = query.where(contacts.c.agent_id == agent_id)
-        if since is not None:
-            query = query.where(contacts.c.created_at >= since)
+        params = {"states": list(states or ()), "agent_id": agent_id, "since": since, "limit": limit}
+        query = _listing(states is not None, agent_id is not None, since is not None)
         with self._errors("list contacts"), self.engine.connect() as connection:
-            return [_contact(r) for r in connection.execute(query)]
+            return [_contact(r) for r in connection.execute(query, params)]
 
     def iter_contacts(self) -> Iterator[Contact]:
         with self._errors("read contacts"), self.engine.connect() as connection:
