@@ -190,7 +190,7 @@ _LOCKS = {
 _INSERT_CONTACT = insert(contacts)
 _UPDATE_CONTACT = update(contacts).where(contacts.c.id == bindparam("key"))
 _UPDATE_AGENT = update(agents).where(agents.c.id == bindparam("key"))
-_EMIT = insert(outbox)
+_EMIT = insert(outbox).inline()  # the sequence numbers the event; nothing is read back
 #: The contact columns a move may change (the JSON ones never change after the contact is created).
 _MOVABLE = frozenset({"agent_id", "offered_at", "assigned_at", "ended_at", "outcome", "cost", "decision"})
 
