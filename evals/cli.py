@@ -255,6 +255,8 @@ def reply_selection_command(
         float, typer.Option("--kb-share", min=0.05, max=0.95, help="Share of conversations that form the KB.")
     ] = 0.5,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N held-out replies.")] = None,
+    skip: Annotated[int, typer.Option("--skip", min=0, help="Leave out the first N held-out replies (a second, "
+                                      "disjoint sample: --skip 400 --limit 400).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Run folder (default runs/reply-selection).")] = None,
 ) -> None:
     """Predict agents' next replies from past conversations: resolutions vs article quote vs template."""
@@ -262,7 +264,7 @@ def reply_selection_command(
     from evals.reply_selection import format_table, run_reply_selection
 
     try:
-        result = run_reply_selection(cases, kb_share=kb_share, limit=limit, out=out)
+        result = run_reply_selection(cases, kb_share=kb_share, limit=limit, skip=skip, out=out)
     except (CaseError, ValueError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(format_table(result.summary))

@@ -113,21 +113,33 @@ def split(cases: Sequence[EvalCase], kb_share: float) -> tuple[list[EvalCase], l
     return kb, held_out
 
 
+def window(cases: Sequence[ReplyCase], *, skip: int = 0, limit: int | None = None) -> list[ReplyCase]:
+    """``cases[skip:skip + limit]`` (to the end when ``limit`` is None)."""
+    if skip < 0:
+        raise ValueError(f"skip must not be negative, got {skip}")
+    return list(cases[skip:] if limit is None else cases[skip : skip + limit])
+
+
 def run_reply_selection(
     cases_file: Path,
     *,
     settings: Settings | None = None,
     kb_share: float = 0.5,
     limit: int | None = None,
+    skip: int = 0,
     out: Path | None = None,
     n_resamples: int = 1000,
 ) -> ReplySelectionRun:
-    """Build the knowledge base, draft every held-out case three ways, score and write the run folder."""
+    """Build the knowledge base, draft every held-out case three ways, score and write the run folder.
+
+    The held-out replies drafted are ``[skip:skip + limit]`` of the split's order (all from ``skip`` when
+    ``limit`` is None): ``skip`` measures a second sample disjoint from a first ``limit``. The knowledge
+    base is the same whatever the window.
+    """
     settings = settings or Settings()
     conversations = load_cases(cases_file)
     kb_cases, held_out = split(conversations, kb_share)
-    if limit is not None:
-        held_out = held_out[:limit]
+    held_out = window(held_out, skip=skip, limit=limit)
     if not kb_cases or not held_out:
         raise ValueError(f"{cases_file}: too few conversations to split ({len(conversations)})")
     source = settings.data_dir / "reply-selection" / f"{cases_file.stem}-{int(kb_share * 100)}.jsonl"
@@ -143,7 +155,7 @@ def run_reply_selection(
     finally:
         kb.close()
     summary.update({"cases_file": str(cases_file), "conversations": len(conversations),
-                    "kb_conversations": len(kb_cases), "cases": len(records), "kb_share": kb_share,
+                    "kb_conversations": len(kb_cases), "cases": len(records), "skip": skip, "kb_share": kb_share,
                     "embedding_model": settings.embedding_model})
     out_dir = out or Path("runs") / "reply-selection"
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,14 @@ _PLACEHOLDER = re.compile(r"\[[A-Z_]+_\d+\]")
 EXTRACTIVE = "extractive"
 
 
+#: An agent's draft when neither a past resolution nor an article applies: no claim of guidance, and the
+#: question that gets the case moving (what happened, and when).
+HOLDING_REPLY = (
+    "Sorry to hear about this. Could you tell me a bit more about what happened, and when, so I can look into it"
+    " for you?"
+)
+
+
 @dataclass(frozen=True)
 class ReplyConfig:
     """Thresholds of the reply pipeline (calibrated on the golden set; see docs/evals.md)."""
@@ -498,7 +506,8 @@ class ReplyPipeline:
             # (doc2dial answer_token_f1 0.374 -> 0.399 without "Thanks." / "Anything else?", docs/evals.md).
             text = compose(extracts, opening="", closing="")
         elif agent:
-            text = "I'm sorry, I couldn't find our guidance on this. Let me check with a colleague and come back to you."  # noqa: E501
+            # Nothing to draft from: an honest holding reply that asks for what is needed to look into it.
+            text = HOLDING_REPLY
         else:
             text = HANDOFF_MESSAGES["missing_knowledge"]
         cited = [(e.doc_id, e.sentence) for e in extracts]
@@ -545,7 +554,9 @@ class ReplyPipeline:
             return None
         # Figures the articles and procedures state may stay in the draft; another customer's may not.
         known = " ".join(x.text for h in p.hits if h.kind is DocumentKind.ARTICLE for x in h.passages)
-        return draft_from_resolutions(past, p.last, conversation[:-1], known=known)
+        # One batched embedding call scores every exchange of the (at most two) resolutions by meaning; the
+        # resolutions' turns are knowledge-base text, so the embedder's cache has them after their first use.
+        return draft_from_resolutions(past, p.last, conversation[:-1], known=known, embed=self.embed)
 
     def _next_best_action(self, p: _Prepared, draft: _Draft) -> NextBestAction | None:
         """From the resolution the draft used (or the best-ranked one), else the procedure triage names."""

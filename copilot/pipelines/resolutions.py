@@ -2,9 +2,12 @@
 
 A past resolution (``kind: resolution``, internal) holds a real conversation (``## Conversation``,
 ``Customer: ...`` / ``Agent: ...`` lines) and what was done (``## Resolution``). For a suggestion the
-drafter takes the resolutions the search ranked for this conversation, finds the customer turn in them
-that is closest to the customer's latest message (content words, and where in the chat it comes), and
-drafts from the agent turn that answered it:
+drafter takes the resolutions the search ranked for this conversation and drafts from the agent turn of
+the exchange that fits the customer's latest message best. With the embedder (the pipeline's), every
+exchange of those resolutions is scored in one batched call by meaning: how close its customer turn is
+to the message, how close the agent's answer is to it, and how much that answer agrees with the other
+candidate answers (the reply most agents gave, a minimum-Bayes-risk choice), plus where in the chat it
+comes and the resolution's rank. Without it, the customer turn is matched by content words.
 
 * **adapted**: figures, amounts, dates and days that neither this conversation nor the retrieved
   articles and procedures state are replaced by placeholders (``[amount]``, ``[number]``, ``[date]``,
@@ -25,7 +28,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from copilot.guardrails.grounding import split_sentences
+import numpy as np
+import numpy.typing as npt
+
+from copilot.guardrails.grounding import EmbedFn, split_sentences
 from knowledge_base.search import Passage
 from knowledge_base.sparse import tokenize
 
@@ -33,6 +39,23 @@ from knowledge_base.sparse import tokenize
 MIN_TURN_MATCH = 0.2
 #: A bonus for the resolution's turn at the same point of the chat as this one (turns walk in step).
 SAME_POSITION_BONUS = 0.1
+#: How much lower a candidate of the next-ranked resolution starts (the search's order is evidence too).
+RANK_PENALTY = 0.05
+#: Semantic scoring (with the embedder): the weights of the message's cosine with the past customer turn,
+#: with the agent's answer to it, and of the answer's mean cosine with the other candidate answers. Set on
+#: TweetSumm reply selection (held-out replies 400-800, not the measured first 400) and the golden reply
+#: set: the answer's own closeness to the message is the strongest signal; the golden set's conversations
+#: walk in step with their resolutions, so the position bonus and the customer turn weigh more there.
+TURN_WEIGHT = 1.0
+ANSWER_WEIGHT = 1.5
+CONSENSUS_WEIGHT = 1.0
+#: The position bonus and the rank penalty on the semantic score's scale (a weighted mean of cosines).
+SEMANTIC_POSITION_BONUS = 0.07
+SEMANTIC_RANK_PENALTY = 0.01
+#: Times the answer's largest word overlap (set cosine) with an agent turn of this chat: what was said is not news.
+REPEAT_PENALTY = 0.2
+#: The best exchange's semantic score (weighted mean of the three cosines, plus the bonuses) must reach this.
+MIN_SEMANTIC_MATCH = 0.25
 
 _LINE = re.compile(r"^\s*(customer|agent)\s*:\s*(.+)$", re.IGNORECASE)
 _MONEY = re.compile(r"[£$€]\s?\d[\d,]*(\.\d+)?")
@@ -212,23 +235,83 @@ def draft_from_resolutions(
     conversation: Sequence[tuple[str, str]],
     *,
     known: str,
+    embed: EmbedFn | None = None,
 ) -> ResolutionDraft | None:
-    """The adapted agent turn of the best-matching exchange among ``resolutions`` (best-ranked first)."""
-    best: tuple[PastResolution, Exchange, float] | None = None
+    """The adapted agent turn of the best-matching exchange among ``resolutions`` (best-ranked first).
+
+    With ``embed``, exchanges are ranked by :func:`semantic_scores`; without it, by content words
+    (:func:`best_exchange`). The best candidate whose adapted text is still a reply (four words or more)
+    is drafted; None when no candidate reaches the minimum match.
+    """
+    ranked = (_semantic_ranking(resolutions, message, conversation, embed) if embed is not None
+              else _lexical_ranking(resolutions, message, conversation))
+    for resolution, exchange, score in ranked:
+        text = adapt(exchange.agent, known=known, conversation=conversation)
+        if len(text.split()) >= 4:
+            return ResolutionDraft(resolution.doc_id, resolution.title, text, exchange.agent, round(score, 3))
+    return None
+
+
+Ranked = list[tuple[PastResolution, Exchange, float]]
+
+
+def _lexical_ranking(
+    resolutions: Sequence[PastResolution], message: str, conversation: Sequence[tuple[str, str]]
+) -> Ranked:
+    """Each resolution's best exchange by content words (those over the minimum), best first."""
+    ranked: Ranked = []
     for rank, resolution in enumerate(resolutions):
         found = best_exchange(resolution, message, conversation)
-        if found is None:
-            continue
-        score = found[1] - 0.05 * rank
-        if best is None or score > best[2]:
-            best = (resolution, found[0], score)
-    if best is None:
-        return None
-    resolution, exchange, score = best
-    text = adapt(exchange.agent, known=known, conversation=conversation)
-    if len(text.split()) < 4:
-        return None
-    return ResolutionDraft(resolution.doc_id, resolution.title, text, exchange.agent, round(score, 3))
+        if found is not None:
+            ranked.append((resolution, found[0], found[1] - RANK_PENALTY * rank))
+    return sorted(ranked, key=lambda r: -r[2])
+
+
+def _semantic_ranking(
+    resolutions: Sequence[PastResolution], message: str, conversation: Sequence[tuple[str, str]], embed: EmbedFn
+) -> Ranked:
+    """Every exchange of ``resolutions`` scored by :func:`semantic_scores` (those over the minimum), best first."""
+    candidates = [(rank, r, e) for rank, r in enumerate(resolutions) for e in r.exchanges]
+    if not candidates:
+        return []
+    scores = semantic_scores(message, [(rank, e) for rank, _, e in candidates], conversation, embed)
+    ranked = [(r, e, float(s)) for (_, r, e), s in zip(candidates, scores, strict=True) if s >= MIN_SEMANTIC_MATCH]
+    return sorted(ranked, key=lambda r: -r[2])
+
+
+def semantic_scores(
+    message: str,
+    candidates: Sequence[tuple[int, Exchange]],
+    conversation: Sequence[tuple[str, str]],
+    embed: EmbedFn,
+) -> npt.NDArray[np.float64]:
+    """The score of each (resolution rank, exchange) candidate, from one embedding call.
+
+    The weighted mean of the message's cosine with the exchange's customer turn and with its agent
+    turn, and of the agent turn's mean cosine with the other candidates' agent turns; plus
+    :data:`SEMANTIC_POSITION_BONUS` for an exchange at this point of the chat, minus
+    :data:`SEMANTIC_RANK_PENALTY` per resolution rank. ``conversation`` is the chat before ``message``.
+    """
+    n = len(candidates)
+    texts = [message, *(e.customer for _, e in candidates), *(e.agent for _, e in candidates)]
+    vectors = np.asarray(embed(texts), dtype=np.float64)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    customers, answers = vectors[1 : n + 1], vectors[n + 1 :]
+    turn = customers @ vectors[0]
+    answer = answers @ vectors[0]
+    agreement = answers @ answers.T
+    consensus = (agreement.sum(axis=1) - np.diag(agreement)) / (n - 1) if n > 1 else np.zeros(n)
+    total = TURN_WEIGHT + ANSWER_WEIGHT + CONSENSUS_WEIGHT
+    score: npt.NDArray[np.float64] = (TURN_WEIGHT * turn + ANSWER_WEIGHT * answer
+                                      + CONSENSUS_WEIGHT * consensus) / total
+    position = sum(1 for role, _ in conversation if role == "agent")
+    score += np.array([SEMANTIC_POSITION_BONUS if e.position == position else 0.0 for _, e in candidates])
+    score -= SEMANTIC_RANK_PENALTY * np.array([rank for rank, _ in candidates], dtype=np.float64)
+    said = [set(tokenize(text)) for role, text in conversation if role == "agent"]
+    if said:
+        repeats = [max(_overlap(set(tokenize(e.agent)), s) for s in said) for _, e in candidates]
+        score -= REPEAT_PENALTY * np.array(repeats)
+    return score
 
 
 def _imperative(sentence: str) -> str:

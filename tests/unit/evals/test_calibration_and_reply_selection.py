@@ -10,7 +10,7 @@ import pytest
 from copilot.pipelines.confidence import FEATURES
 from evals.calibration import CalibrationError, Example, fit, load_examples
 from evals.cases import EvalCase, select_cases
-from evals.reply_selection import reply_cases, resolution_document, split
+from evals.reply_selection import reply_cases, resolution_document, split, window
 from evals.safety import SafetyChecker
 from evals.scoring import expected_calibration_error, score_case, summarise
 from evals.targets import CaseOutput
@@ -106,3 +106,13 @@ def test_reply_selection_builds_a_kb_and_held_out_reply_cases() -> None:
     assert "## Resolution\n\nParcel missing; agent refunded." in document["text"]
     with pytest.raises(ValueError, match="kb_share"):
         split(cases, 1.0)
+
+
+def test_a_window_of_held_out_replies_is_disjoint_from_the_first() -> None:
+    cases = [_conversation(f"ts-{i}") for i in range(40)]
+    _, held_out = split(cases, 0.5)
+    first, second = window(held_out, limit=5), window(held_out, skip=5, limit=5)
+    assert [r.id for r in first + second] == [r.id for r in held_out[:10]]
+    assert window(held_out, skip=len(held_out) - 1) == held_out[-1:]
+    with pytest.raises(ValueError, match="skip"):
+        window(held_out, skip=-1)

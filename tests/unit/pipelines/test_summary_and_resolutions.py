@@ -1,19 +1,30 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 import pytest
 
+from copilot.guardrails.grounding import EmbedFn
+from copilot.pipelines import resolutions
 from copilot.pipelines.confidence import FEATURES, calibrated_confidence
 from copilot.pipelines.extractive_summary import clean_text, lead_summary, summarize_extractive
 from copilot.pipelines.resolutions import (
+    Exchange,
+    PastResolution,
     action_from_procedure,
     action_from_resolution,
     adapt,
     best_exchange,
     draft_from_resolutions,
     parse_resolution,
+    semantic_scores,
 )
 from copilot.schemas import ConversationTurn
+from knowledge_base.embeddings import HashingEmbedder
 from knowledge_base.search import Passage
+from knowledge_base.sparse import tokenize
 
 TWEETS = [
     ConversationTurn(role="customer", text="@BankHelp hi team!! Quick one. My f***ing card got declined at Tesco "
@@ -95,6 +106,67 @@ def test_adapt_drops_a_question_already_asked_and_masks_unknown_figures() -> Non
 def test_no_draft_when_no_customer_turn_matches() -> None:
     past = parse_resolution("res-1", "Card not arrived", RESOLUTION)
     assert draft_from_resolutions([past], "what is the interest rate on savings", [], known="") is None
+
+
+def _table_embed(table: dict[str, list[float]]) -> EmbedFn:
+    """An embedder that looks texts up; every unknown text gets a direction of its own (unrelated to all)."""
+    own: dict[str, list[float]] = {}
+
+    def vector(text: str) -> list[float]:
+        if text in table:
+            return [*table[text], *[0.0] * 16]
+        return own.setdefault(text, [*[0.0] * 4, *[float(i == len(own)) for i in range(16)]])
+
+    def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return np.array([vector(t) for t in texts], dtype=np.float32)
+
+    return embed
+
+
+def test_with_the_embedder_the_exchange_at_this_point_of_the_chat_is_drafted() -> None:
+    past = parse_resolution("res-1", "Card not arrived", RESOLUTION)
+    conversation = [("customer", "my card never arrived"), ("agent", "Has your address changed recently?")]
+    draft = draft_from_resolutions([past], "no it's the same flat, can you send another", conversation,
+                                   known="after 7 working days order one.", embed=HashingEmbedder(256).embed)
+    assert draft is not None and draft.quote == past.exchanges[1].agent
+    assert "[amount]" in draft.text and draft.match >= resolutions.MIN_SEMANTIC_MATCH
+
+
+def test_semantic_scores_weigh_the_answer_its_agreement_and_what_was_already_said() -> None:
+    close = Exchange("my card is lost", "I've frozen your card and ordered a new one for you.", 0)
+    off = Exchange("my card is lost please", "Our opening hours are nine to five on weekdays.", 0)
+    other = Exchange("card gone", "I've frozen the card and a new one is on its way.", 1)
+    embed = _table_embed({
+        "lost card": [1.0, 0.0, 0.0, 0.0],
+        close.customer: [1.0, 0.0, 0.0, 0.0], off.customer: [1.0, 0.0, 0.0, 0.0], other.customer: [0.6, 0.8, 0.0, 0.0],
+        close.agent: [0.8, 0.6, 0.0, 0.0], off.agent: [0.0, 0.0, 1.0, 0.0], other.agent: [0.8, 0.6, 0.0, 0.0],
+    })
+    candidates = [(0, close), (0, off), (1, other)]
+    fresh = semantic_scores("lost card", candidates, [], embed)
+    assert fresh[0] > fresh[1]  # same customer turn: the answer close to the message (and the others) wins
+    assert fresh[0] - fresh[2] > resolutions.SEMANTIC_RANK_PENALTY  # a closer customer turn, a better rank
+    said = semantic_scores("lost card", candidates, [("agent", close.agent)], embed)
+    assert said[0] < fresh[0]  # a reply this chat has already had is not news
+    assert said[2] == pytest.approx(fresh[2] + resolutions.SEMANTIC_POSITION_BONUS - resolutions.REPEAT_PENALTY
+                                    * resolutions._overlap(set(tokenize(other.agent)), set(tokenize(close.agent))))
+
+
+def test_with_the_embedder_no_draft_when_nothing_means_the_same() -> None:
+    past = parse_resolution("res-1", "Card not arrived", RESOLUTION)
+    assert (draft_from_resolutions([past], "what is the interest rate on savings", [], known="",
+                                   embed=_table_embed({"what is the interest rate on savings": [1.0, 0.0, 0.0, 0.0]}))
+            is None)
+
+
+def test_a_candidate_left_too_short_by_adapting_gives_way_to_the_next() -> None:
+    asked = "Has your address changed recently?"
+    past = PastResolution("res-2", "t", (Exchange("card never came", asked, 0),
+                                         Exchange("card still missing", "I will order a free replacement now.", 0)), "")
+    embed = _table_embed({"my card never came": [1.0, 0.0, 0.0, 0.0], "card never came": [1.0, 0.0, 0.0, 0.0],
+                          asked: [1.0, 0.0, 0.0, 0.0], "card still missing": [0.8, 0.6, 0.0, 0.0],
+                          "I will order a free replacement now.": [0.8, 0.6, 0.0, 0.0]})
+    draft = draft_from_resolutions([past], "my card never came", [("agent", asked)], known="", embed=embed)
+    assert draft is not None and draft.text == "I will order a free replacement now."
 
 
 def test_next_best_action_is_the_tool_action_as_an_instruction() -> None:
