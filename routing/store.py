@@ -181,12 +181,9 @@ def _event(row: Any) -> Event:
 
 # The statements of the hot path, built once: SQLAlchemy then reuses their compiled form without building
 # a new construct (and its cache key) for every call.
-_AGENT_BY_ID = select(agents).where(agents.c.id == bindparam("key"))
-_CONTACT_BY_ID = select(contacts).where(contacts.c.id == bindparam("key"))
-_LOCKS = {
-    (table, skip): query.with_for_update(skip_locked=skip)
-    for table, query in (("agent", _AGENT_BY_ID), ("contact", _CONTACT_BY_ID)) for skip in (True, False)
-}
+_BY_ID = {table: select(table).where(table.c.id == bindparam("key")) for table in (agents, contacts)}
+_LOCKS = {(table, skip): query.with_for_update(skip_locked=skip) for table, query in _BY_ID.items()
+          for skip in (True, False)}
 _INSERT_CONTACT = insert(contacts)
 _UPDATE_CONTACT = update(contacts).where(contacts.c.id == bindparam("key"))
 _UPDATE_AGENT = update(agents).where(agents.c.id == bindparam("key"))
@@ -195,16 +192,18 @@ _EMIT = insert(outbox).inline()  # the sequence numbers the event; nothing is re
 _MOVABLE = frozenset({"agent_id", "offered_at", "assigned_at", "ended_at", "outcome", "cost", "decision"})
 
 
+def _unheld(table: Table) -> ColumnElement[bool]:
+    """The row of ``table`` with id ``key``, if no other transaction holds it (it is then locked)."""
+    free = select(table.c.id).where(table.c.id == bindparam("key")).with_for_update(skip_locked=True)
+    return table.c.id.in_(free.scalar_subquery())
+
+
 @cache
 def _move(changed: tuple[str, ...], owned: bool, skip_locked: bool) -> Update:
     """``UPDATE routing_contacts SET state, version + 1, <changed> WHERE id, state IN source [AND agent_id]``;
     with ``skip_locked`` the row is taken only if no other transaction holds it (PostgreSQL)."""
-    where: list[ColumnElement[bool]] = [contacts.c.state.in_(bindparam("source", expanding=True))]
-    if skip_locked:
-        free = select(contacts.c.id).where(contacts.c.id == bindparam("key")).with_for_update(skip_locked=True)
-        where.append(contacts.c.id.in_(free.scalar_subquery()))
-    else:
-        where.append(contacts.c.id == bindparam("key"))
+    where = [contacts.c.state.in_(bindparam("source", expanding=True)),
+             _unheld(contacts) if skip_locked else contacts.c.id == bindparam("key")]
     if owned:
         where.append(contacts.c.agent_id == bindparam("owner"))
     values: dict[str, Any] = {"state": bindparam("state"), "version": contacts.c.version + 1}
@@ -271,11 +270,7 @@ def _listing(by_state: bool, by_agent: bool, by_arrival: bool) -> Select[Any]:
 @cache
 def _claim(postgres: bool) -> Update:
     """Set an agent's load if their row is at ``version`` and (PostgreSQL) no other transaction holds it."""
-    if postgres:
-        free = select(agents.c.id).where(agents.c.id == bindparam("key")).with_for_update(skip_locked=True)
-        which: ColumnElement[bool] = agents.c.id.in_(free.scalar_subquery())
-    else:
-        which = agents.c.id == bindparam("key")
+    which = _unheld(agents) if postgres else agents.c.id == bindparam("key")
     return (update(agents).where(which, agents.c.version == bindparam("seen"))
             .values(load=bindparam("new_load"), version=agents.c.version + 1).returning(*agents.c))
 
@@ -295,12 +290,9 @@ class _SqlTx:
         self.c = connection
         self.postgres = postgres
 
-    def _by_id(self, table: str, key: str, *, lock: bool, skip_locked: bool = False) -> Any:
+    def _by_id(self, table: Table, key: str, *, lock: bool, skip_locked: bool = False) -> Any:
         """The row of ``table`` with id ``key``, locked when ``lock`` (on PostgreSQL; SQLite's writer holds all)."""
-        if lock and self.postgres:
-            query = _LOCKS[(table, skip_locked)]
-        else:
-            query = _AGENT_BY_ID if table == "agent" else _CONTACT_BY_ID
+        query = _LOCKS[(table, skip_locked)] if lock and self.postgres else _BY_ID[table]
         return self.c.execute(query, {"key": key}).first()
 
     def agent_candidates(self, contact: Contact, *, by_skill: bool, limit: int | None = None,
@@ -331,15 +323,15 @@ class _SqlTx:
         return [_contact(r) for r in self.c.execute(query)]
 
     def lock_agent(self, agent_id: str, *, skip_locked: bool) -> Agent | None:
-        row = self._by_id("agent", agent_id, lock=True, skip_locked=skip_locked)
+        row = self._by_id(agents, agent_id, lock=True, skip_locked=skip_locked)
         return _agent(row) if row is not None else None
 
     def lock_contact(self, contact_id: str, *, skip_locked: bool) -> Contact | None:
-        row = self._by_id("contact", contact_id, lock=True, skip_locked=skip_locked)
+        row = self._by_id(contacts, contact_id, lock=True, skip_locked=skip_locked)
         return _contact(row) if row is not None else None
 
     def get_contact(self, contact_id: str) -> Contact | None:
-        row = self._by_id("contact", contact_id, lock=False)
+        row = self._by_id(contacts, contact_id, lock=False)
         return _contact(row) if row is not None else None
 
     def insert_contact(self, contact: Contact) -> None:
@@ -430,12 +422,12 @@ class SqlRepository:
 
     def get_agent(self, agent_id: str) -> Agent | None:
         with self._errors("read an agent"), self.engine.connect() as connection:
-            row = connection.execute(select(agents).where(agents.c.id == agent_id)).first()
+            row = connection.execute(_BY_ID[agents], {"key": agent_id}).first()
             return _agent(row) if row is not None else None
 
     def get_contact(self, contact_id: str) -> Contact | None:
         with self._errors("read a contact"), self.engine.connect() as connection:
-            row = connection.execute(select(contacts).where(contacts.c.id == contact_id)).first()
+            row = connection.execute(_BY_ID[contacts], {"key": contact_id}).first()
             return _contact(row) if row is not None else None
 
     def agents(self) -> list[Agent]:
