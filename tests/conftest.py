@@ -136,4 +136,4 @@ def answering_triage(embedder: object) -> object:
     request_bias[heads["request"].labels.index("question")] = 60.0
     heads["request"] = replace(heads["request"], bias=request_bias)
     heads["answerable"] = replace(heads["answerable"], bias=np.full_like(heads["answerable"].bias, 60.0))
-    return Triage(replace(base.model, heads=heads), base.embed, failsafe=False)
+    return Triage(replace(base.model, heads=heads, neighbours=None), base.embed, failsafe=False)

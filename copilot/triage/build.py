@@ -8,6 +8,7 @@ service will show it. Same inputs and seed, same model.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from copilot.triage.data import DATA_DIR, TRAINING_FILES, Example, content_hash, load_examples, training_examples
 from copilot.triage.model import TriageModel, packaged_model_path
-from copilot.triage.training import TrainConfig, TrainReport, train_model
+from copilot.triage.training import METHOD, TrainConfig, TrainReport, train_model
 from knowledge_base.config import RetrievalConfig
 from knowledge_base.documents import Audience, DocumentKind
 from knowledge_base.embeddings import Embedder
@@ -41,7 +42,9 @@ def train(
     intent_only = load_examples(banking77, full=False) if banking77 is not None else []
     sources = [data_dir / name for name in TRAINING_FILES] + ([banking77] if banking77 is not None else [])
     digest = content_hash([p for p in sources if p.is_file()])
-    version = f"triage-{embedder.name.split('/')[-1].lower()}-{digest[:10]}"
+    # The version names the data and the method: the same files trained another way are another model.
+    method = hashlib.sha256(f"{digest}/{METHOD}".encode()).hexdigest()
+    version = f"triage-{embedder.name.split('/')[-1].lower()}-{method[:10]}"
     with tempfile.TemporaryDirectory() as tmp:
         kb_config = RetrievalConfig(data_dir=Path(tmp), qdrant_url=":memory:", embedding_model=embedder.name)
         with KnowledgeBase(kb_config, embedder=embedder) as kb:

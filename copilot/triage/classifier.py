@@ -153,7 +153,7 @@ class Triage:
                   for i in top]
 
         risk_p = heads["risks"].proba(row)[0]
-        sensitive = float(heads["sensitive"].proba(row)[0, 0])
+        sensitive = float(self.model.sensitive(row)[0])
         gate = sensitive >= self.model.thresholds["sensitive"]
         scam = _best(heads["scam_type"].labels, heads["scam_type"].proba(row)[0])
         vulnerability = _best(heads["vulnerability_type"].labels, heads["vulnerability_type"].proba(row)[0])

@@ -29,6 +29,7 @@ TRAINING_FILES = (
     "train_lookalikes2.jsonl",
     "train_lookalikes3.jsonl",
     "train_risks2.jsonl",
+    "train_lookalikes4.jsonl",
 )
 
 

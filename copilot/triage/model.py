@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from copilot.triage.features import LEXICAL_FEATURES
-from copilot.triage.heads import LinearHead
+from copilot.triage.heads import Array, LinearHead
+from copilot.triage.neighbours import NeighbourVote
 
 FORMAT = "kestrel-triage/1"
 #: The heads every model has; ``answerable`` reads the feature row plus retrieval evidence.
@@ -39,10 +40,22 @@ class TriageModel:
     heads: dict[str, LinearHead]
     #: Per-risk decision thresholds, chosen on out-of-fold probabilities for recall.
     thresholds: dict[str, float]
+    #: The nearest labelled conversations' vote, blended into ``sensitive`` (None: the head alone).
+    neighbours: NeighbourVote | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     def head(self, name: str) -> LinearHead:
         return self.heads[name]
+
+    def sensitive(self, row: Array) -> Array:
+        """The calibrated probability that each row's conversation carries a risk, ``(rows,)``.
+
+        ``row`` is the full feature row (embedding blocks, then the lexical block).
+        """
+        head = self.heads["sensitive"].proba(row)[:, 0]
+        if self.neighbours is None:
+            return head
+        return self.neighbours.blend(head, np.asarray(row[:, 2 * self.dim : 3 * self.dim], dtype=np.float32))
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}
@@ -53,6 +66,9 @@ class TriageModel:
             if head.platt is not None:
                 arrays[f"{name}.platt"] = head.platt.astype(np.float32)
             heads_meta[name] = {"kind": head.kind, "labels": list(head.labels), "temperature": head.temperature}
+        if self.neighbours is not None:
+            arrays["neighbours.memory"] = self.neighbours.memory.astype(np.float16)
+            arrays["neighbours.labels"] = self.neighbours.labels.astype(np.uint8)
         document = {
             "format": FORMAT,
             "version": self.version,
@@ -60,6 +76,7 @@ class TriageModel:
             "dim": self.dim,
             "heads": heads_meta,
             "thresholds": self.thresholds,
+            "neighbours": self.neighbours.config() if self.neighbours is not None else None,
             "meta": self.meta,
         }
         arrays["meta.json"] = np.frombuffer(json.dumps(document, sort_keys=True).encode(), dtype=np.uint8)
@@ -94,7 +111,10 @@ class TriageModel:
                     temperature=float(spec["temperature"]),
                     platt=platt,
                 )
-        except (KeyError, ValueError, TypeError) as exc:
+            spec = document.get("neighbours")
+            neighbours = None if spec is None else NeighbourVote.from_config(
+                arrays["neighbours.memory"], arrays["neighbours.labels"], spec)
+        except (KeyError, ValueError, TypeError, AssertionError) as exc:
             raise TriageModelError(f"the triage model at {path} is incomplete: {exc}") from exc
         missing = [h for h in REQUIRED_HEADS if h not in heads]
         if missing:
@@ -105,6 +125,7 @@ class TriageModel:
             dim=int(document["dim"]),
             heads=heads,
             thresholds={k: float(v) for k, v in document["thresholds"].items()},
+            neighbours=neighbours,
             meta=dict(document.get("meta") or {}),
         )
         model.check()
@@ -117,6 +138,9 @@ class TriageModel:
             expected = row if name == "intent" else row + LEXICAL_FEATURES + (3 if name == "answerable" else 0)
             if head.n_features != expected:
                 raise TriageModelError(f"triage head {name} reads {head.n_features} features, not {expected}")
+        if self.neighbours is not None and self.neighbours.dim != self.dim:
+            raise TriageModelError(f"the triage model's neighbour memory has {self.neighbours.dim} dimensions, "
+                                   f"not {self.dim}")
         risks = self.heads["risks"].labels
         if set(self.thresholds) != {*risks, "sensitive", "sensitive_agent"}:
             raise TriageModelError("the triage model's thresholds do not match its risk labels")

@@ -32,8 +32,12 @@ from copilot.triage.features import (
 )
 from copilot.triage.heads import LinearHead, sigmoid, softmax
 from copilot.triage.model import TriageModel
+from copilot.triage.neighbours import WEIGHT as NEIGHBOUR_WEIGHT
+from copilot.triage.neighbours import NeighbourVote, blend, unit, vote
 from copilot.triage.result import REQUESTS, RISKS, SCAM_TYPES, URGENCIES, VULNERABILITY_TYPES
 
+#: How the heads are fitted; part of the model's version, so a change of method is a new version.
+METHOD = "logistic heads, sensitive blended with a 20-neighbour vote"
 #: Mirrors copilot.triage.classifier.SURE (kept here so training does not import the classifier).
 SURE = 0.85
 #: Retrieval evidence for one conversation: the similarities of the documents the caller may read.
@@ -254,6 +258,21 @@ def train_model(
     # Sensitive: any risk at all. It decides the handoff; the per-risk heads name the cause.
     ys = (yr.sum(axis=1) > 0).astype(np.int64)[:, None]
     heads["sensitive"], sp = fit_sigmoid("sensitive", xr, ("sensitive",), ys, c=config.c_heads, folds=folds, seed=seed)
+    # The vote of the nearest labelled conversations, out of fold too, blended with the head and calibrated.
+    conversation = np.concatenate([x, x_extra[negatives]]) if negatives else x
+    conversation = unit(conversation[:, 2 * dim : 3 * dim])
+    team = np.arange(len(conversation)) < len(examples)
+    votes = np.zeros(len(conversation), dtype=np.float32)
+    for train, test in _splits(ys[:, 0], folds, seed):
+        memory = train[team[train]]
+        votes[test] = vote(conversation[memory], ys[memory, 0].astype(np.uint8), conversation[test])
+    mixed = (1.0 - NEIGHBOUR_WEIGHT) * sp[:, 0] + NEIGHBOUR_WEIGHT * votes
+    calibrator = LogisticRegression(C=1e4, max_iter=1000).fit(mixed[:, None], ys[:, 0])
+    platt = (round(float(calibrator.coef_[0, 0]), 6), round(float(calibrator.intercept_[0]), 6))
+    # Stored in float16: the model that serves is the one saved.
+    memory = conversation[team].astype(np.float16).astype(np.float32)
+    neighbours = NeighbourVote(memory, ys[team, 0].astype(np.uint8), platt=platt)
+    sp = blend(sp[:, 0], votes, NEIGHBOUR_WEIGHT, platt)[:, None]
     report.thresholds["sensitive"] = choose_threshold(sp[:, 0], ys[:, 0], config.sensitive_recall,
                                                       config.min_threshold, config.max_threshold)
     # On the agent surface a person already reads every risk score; the handoff there means "a specialist
@@ -296,6 +315,7 @@ def train_model(
         dim=dim,
         heads=heads,
         thresholds=report.thresholds,
+        neighbours=neighbours,
         meta={**(meta or {}), "seed": seed, "examples": len(examples), "intent_examples": len(extra),
               "oof": {h.name: h.oof for h in report.heads}},
     )

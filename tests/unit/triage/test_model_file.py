@@ -61,3 +61,32 @@ def test_the_packaged_model_loads_and_matches_minilm() -> None:
     assert set(model.heads["risks"].labels) == {
         "scam_in_progress", "unauthorised_activity", "financial_difficulty", "bereavement", "vulnerability", "complaint"}
     assert len(model.heads["intent"].labels) >= 77
+
+
+def test_the_neighbour_memory_survives_a_round_trip(tmp_path: Path) -> None:
+    import numpy as np
+
+    model = model_for_fake(build_embedder("hashing-128"))
+    assert model.neighbours is not None and model.neighbours.dim == 128
+    path = tmp_path / "model.npz"
+    model.save(path)
+    loaded = TriageModel.load(path)
+    assert loaded.neighbours is not None
+    assert np.array_equal(loaded.neighbours.memory, model.neighbours.memory)
+    assert loaded.neighbours.config() == model.neighbours.config()
+    row = np.zeros((1, 3 * 128 + model.heads["sensitive"].n_features - 3 * 128), dtype=np.float32)
+    row[0, 2 * 128 : 3 * 128] = model.neighbours.memory[0]
+    assert loaded.sensitive(row)[0] == pytest.approx(model.sensitive(row)[0])
+
+
+def test_a_neighbour_memory_of_another_size_is_refused(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from copilot.triage.neighbours import NeighbourVote
+
+    model = model_for_fake(build_embedder("hashing-128"))
+    wrong = NeighbourVote(np.zeros((4, 64), dtype=np.float32), np.zeros(4, dtype=np.uint8))
+    with pytest.raises(TriageModelError, match="neighbour memory has 64 dimensions"):
+        replace(model, neighbours=wrong).check()
