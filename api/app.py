@@ -13,6 +13,8 @@ apps in one process (tests) share nothing.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -46,6 +48,8 @@ from copilot.service import Copilot
 from copilot.settings import Settings
 from copilot.store import EngineOptions, Store, sqlite_url
 from routing.service import RoutingService
+
+log = logging.getLogger(__name__)
 
 __all__ = ["app_from_env", "create_app", "open_store"]
 
@@ -143,6 +147,10 @@ def create_app(
                 stack.callback(the_store.close)
             await run_in_threadpool(the_store.migrate)
             await run_in_threadpool(opened.kb.embedder.embed, ["warm-up"])
+            started = time.perf_counter()
+            warmed = await run_in_threadpool(opened.warm)
+            log.info("warmed the embedding cache", extra={"texts": warmed,
+                                                          "ms": round((time.perf_counter() - started) * 1000)})
             metrics.set_breakers(opened.gateway.breaker_states())
             kb_admin = KbAdmin(opened.kb, ManagedDocuments(settings.data_dir / "kb-managed"), api.kb_sources)
             stack.callback(kb_admin.close)

@@ -121,6 +121,11 @@ class Copilot:
         for item in self.summarizer.stream(request):
             yield self._with_triage(item, request) if isinstance(item, Summary) else item
 
+    def warm(self) -> int:
+        """Embed what the first requests would otherwise embed cold (articles' sentences, past
+        resolutions' turns); returns how many texts. Worth it with the caching embedder the service builds."""
+        return self.reply.warm_cache()
+
     def close(self) -> None:
         self.kb.close()
 

@@ -263,6 +263,26 @@ class Retriever:
         ]
         return sorted(passages, key=lambda p: p.chunk_index)
 
+    def documents(self, *, audience: CallerAudience, kinds: Sequence[DocumentKind] = ()) -> list[tuple[str, str]]:
+        """``(doc_id, title)`` of every document the caller may see (only ``kinds``, if given), by doc_id."""
+        audience = CallerAudience(audience)
+        if self.index.current_collection() is None:
+            return []
+        flt = access_filter(audience, SearchFilters(kinds=tuple(kinds)))
+        found: dict[str, str] = {}
+        offset: Any = None
+        while True:
+            points, offset = self.index.client.scroll(
+                self._collection_for(audience), scroll_filter=flt, limit=512, offset=offset,
+                with_payload=["doc_id", "title", "audience", "kind"], with_vectors=False,
+            )
+            for point in points:
+                payload = point.payload or {}
+                if allowed(audience, payload):
+                    found.setdefault(str(payload.get("doc_id")), str(payload.get("title") or ""))
+            if offset is None:
+                return sorted(found.items())
+
     def _collection_for(self, audience: CallerAudience) -> str:
         # Customers read the public mirror (internal content is not in it); the filter still applies.
         if audience is CallerAudience.CUSTOMER and self.index.has_public_mirror():

@@ -50,6 +50,7 @@ from copilot.pipelines.confidence import HANDOFF_BELOW, calibrated_confidence
 from copilot.pipelines.curated import CuratedAnswers, CuratedMatch
 from copilot.pipelines.extractive import (
     compose,
+    page_sentences,
     select_sentences,
 )
 from copilot.pipelines.resolutions import (
@@ -245,6 +246,29 @@ class ReplyPipeline:
         self._leaks = LeakDetector(secrets, min_words=10)
 
     # -- public ---------------------------------------------------------------------------------
+
+    def warm_cache(self, *, batch: int = 128) -> int:
+        """Embed, once and ahead of traffic, what the extractive drafter compares a message with: every
+        article's sentences and every past resolution's turns. Returns how many texts.
+
+        With a caching embedder (the service's), the drafter then reads them from its cache, so the first
+        request that reaches a document does not embed its 20-60 lines inside the request.
+        """
+        if self.embed is None:
+            return 0
+        texts: list[str] = []
+        agent = CallerAudience.AGENT
+        for doc_id, _title in self.retriever.documents(audience=agent, kinds=(DocumentKind.ARTICLE,)):
+            texts += [s.text for s in page_sentences(self.retriever.document_passages(doc_id, audience=agent))]
+        if self.config.resolutions:
+            for doc_id, title in self.retriever.documents(audience=agent, kinds=(DocumentKind.RESOLUTION,)):
+                passages = self.retriever.document_passages(doc_id, audience=agent)
+                for exchange in parse_resolution(doc_id, title, passages).exchanges:
+                    texts += [exchange.customer, exchange.agent]
+        distinct = list(dict.fromkeys(texts))
+        for start in range(0, len(distinct), batch):
+            self.embed(distinct[start : start + batch])
+        return len(distinct)
 
     def run(self, request: ReplyInput, surface: Surface) -> ReplyOutcome:
         prepared = self._prepare(request, surface)
