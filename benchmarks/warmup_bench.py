@@ -62,8 +62,8 @@ def main() -> int:
             copilot.suggest(request)
             latencies.append((time.perf_counter() - t0) * 1000)
         row = rows.setdefault(mode, {"runs": 0, "p50_ms": 0.0, "p95_ms": 0.0, "warm_up_ms": 0.0, "texts": texts})
-        # Two runs of each, interleaved, so a noisy moment does not fall on one side only; the medians of
-        # the two are reported.
+        # Two runs of each, interleaved, so a noisy moment does not fall on one side only; the mean of the
+        # two (their median) is reported.
         row["runs"] += 1
         for key, value in (("p50_ms", percentile(latencies, 50)), ("p95_ms", percentile(latencies, 95)),
                            ("warm_up_ms", warm_ms)):

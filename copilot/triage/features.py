@@ -65,6 +65,12 @@ def texts_of(turns: Sequence[Turn], tuning: QueryTuning | None = None) -> Triage
     return TriageTexts(last, plan.dense[0][0], plan.dense[1][0], said)
 
 
+def block(rows: Array, name: str, dim: int) -> Array:
+    """One embedding block (``"last"``, ``"latest"`` or ``"conversation"``) of feature rows."""
+    i = BLOCKS.index(name)
+    return np.asarray(rows[:, i * dim : (i + 1) * dim], dtype=np.float32)
+
+
 def feature_row(texts: TriageTexts, embed: EmbedFn) -> Array:
     """One ``(1, 3 * dim)`` row, from one embedding call."""
     unique = texts.unique

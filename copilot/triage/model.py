@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from copilot.triage.features import LEXICAL_FEATURES
+from copilot.triage.features import LEXICAL_FEATURES, block
 from copilot.triage.heads import Array, LinearHead
 from copilot.triage.neighbours import NeighbourVote
 
@@ -55,7 +55,7 @@ class TriageModel:
         head = self.heads["sensitive"].proba(row)[:, 0]
         if self.neighbours is None:
             return head
-        return self.neighbours.blend(head, np.asarray(row[:, 2 * self.dim : 3 * self.dim], dtype=np.float32))
+        return self.neighbours.blend(head, block(row, "conversation", self.dim))
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}

@@ -13,8 +13,8 @@ float16: 3,600 conversations cost 2.8 MB and a lookup is one matrix-vector produ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -84,15 +84,17 @@ class NeighbourVote:
         return {"k": self.k, "temperature": self.temperature, "weight": self.weight, "platt": list(self.platt)}
 
     @classmethod
-    def from_config(cls, memory: np.ndarray, labels: np.ndarray, config: dict[str, object]) -> NeighbourVote:
-        platt = config["platt"]
-        assert isinstance(platt, Iterable)
-        a, b = (float(v) for v in platt)
-        return cls(memory.astype(np.float32), labels.astype(np.uint8), k=int(config["k"]),  # type: ignore[call-overload]
-                   temperature=float(config["temperature"]), weight=float(config["weight"]),  # type: ignore[arg-type]
-                   platt=(a, b))
+    def from_config(cls, memory: np.ndarray, labels: np.ndarray, config: dict[str, Any]) -> NeighbourVote:
+        a, b = config["platt"]
+        return cls(memory.astype(np.float32), labels.astype(np.uint8), k=int(config["k"]),
+                   temperature=float(config["temperature"]), weight=float(config["weight"]),
+                   platt=(float(a), float(b)))
+
+
+def mix(head_probability: Array, votes: Array, weight: float = WEIGHT) -> Array:
+    """The uncalibrated blend of the head's probability and the vote."""
+    return np.asarray((1.0 - weight) * head_probability + weight * votes, dtype=np.float32)
 
 
 def blend(head_probability: Array, votes: Array, weight: float, platt: tuple[float, float]) -> Array:
-    mixed = np.asarray((1.0 - weight) * head_probability + weight * votes, dtype=np.float32)
-    return sigmoid(mixed * platt[0] + platt[1])
+    return sigmoid(mix(head_probability, votes, weight) * platt[0] + platt[1])

@@ -25,6 +25,7 @@ from copilot.triage.features import (
     Array,
     EmbedFn,
     TriageTexts,
+    block,
     evidence_features,
     feature_rows,
     lexical_rows,
@@ -32,8 +33,7 @@ from copilot.triage.features import (
 )
 from copilot.triage.heads import LinearHead, sigmoid, softmax
 from copilot.triage.model import TriageModel
-from copilot.triage.neighbours import WEIGHT as NEIGHBOUR_WEIGHT
-from copilot.triage.neighbours import NeighbourVote, blend, unit, vote
+from copilot.triage.neighbours import NeighbourVote, blend, mix, unit, vote
 from copilot.triage.result import REQUESTS, RISKS, SCAM_TYPES, URGENCIES, VULNERABILITY_TYPES
 
 #: How the heads are fitted; part of the model's version, so a change of method is a new version.
@@ -260,19 +260,19 @@ def train_model(
     heads["sensitive"], sp = fit_sigmoid("sensitive", xr, ("sensitive",), ys, c=config.c_heads, folds=folds, seed=seed)
     # The vote of the nearest labelled conversations, out of fold too, blended with the head and calibrated.
     conversation = np.concatenate([x, x_extra[negatives]]) if negatives else x
-    conversation = unit(conversation[:, 2 * dim : 3 * dim])
+    conversation = unit(block(conversation, "conversation", dim))
     team = np.arange(len(conversation)) < len(examples)
     votes = np.zeros(len(conversation), dtype=np.float32)
     for train, test in _splits(ys[:, 0], folds, seed):
         memory = train[team[train]]
         votes[test] = vote(conversation[memory], ys[memory, 0].astype(np.uint8), conversation[test])
-    mixed = (1.0 - NEIGHBOUR_WEIGHT) * sp[:, 0] + NEIGHBOUR_WEIGHT * votes
+    mixed = mix(sp[:, 0], votes)
     calibrator = LogisticRegression(C=1e4, max_iter=1000).fit(mixed[:, None], ys[:, 0])
     platt = (round(float(calibrator.coef_[0, 0]), 6), round(float(calibrator.intercept_[0]), 6))
     # Stored in float16: the model that serves is the one saved.
     memory = conversation[team].astype(np.float16).astype(np.float32)
     neighbours = NeighbourVote(memory, ys[team, 0].astype(np.uint8), platt=platt)
-    sp = blend(sp[:, 0], votes, NEIGHBOUR_WEIGHT, platt)[:, None]
+    sp = blend(sp[:, 0], votes, neighbours.weight, platt)[:, None]
     report.thresholds["sensitive"] = choose_threshold(sp[:, 0], ys[:, 0], config.sensitive_recall,
                                                       config.min_threshold, config.max_threshold)
     # On the agent surface a person already reads every risk score; the handoff there means "a specialist
